@@ -1,0 +1,8 @@
+package dev.etcdsnapshot;
+
+/** Entry point placeholder. */
+public final class Main {
+  public static void main(String[] args) {
+    System.out.println("etcd-snapshot-operator");
+  }
+}

@@ -1,0 +1,80 @@
+package dev.etcdsnapshot.storage;
+
+import java.nio.file.Path;
+
+/**
+ * The one place that knows where snapshots and their metadata live, on disk and in S3 (k3s-compat §5).
+ * Stores and the engine ask it; nothing else builds a path or key.
+ */
+public final class SnapshotLayout {
+
+  /** The name of the metadata folder: a sibling of the snapshot directory, and a sub-folder of the S3 folder. */
+  public static final String METADATA_DIR = ".metadata";
+
+  /** The suffix of a snapshot being written. */
+  public static final String PART_SUFFIX = ".part";
+
+  /** The suffix of a compressed snapshot. */
+  public static final String ZIP_SUFFIX = ".zip";
+
+  private SnapshotLayout() {}
+
+  /** {@code <dir>/<fileName>}. */
+  public static Path localFile(Path dir, String fileName) {
+    return dir.resolve(fileName);
+  }
+
+  /** {@code <dir>/<fileName>.part}, the file a snapshot is streamed into before it is verified. */
+  public static Path partFile(Path dir, String fileName) {
+    return dir.resolve(fileName + PART_SUFFIX);
+  }
+
+  /** {@code <dir>/../.metadata/<fileName>}: k3s keeps the metadata folder beside the snapshot directory. */
+  public static Path localMetadataFile(Path dir, String fileName) {
+    Path abs = dir.toAbsolutePath().normalize();
+    Path parent = abs.getParent() == null ? abs : abs.getParent();
+    return parent.resolve(METADATA_DIR).resolve(fileName);
+  }
+
+  /** {@code file://<absolute path>}. */
+  public static String localLocation(Path file) {
+    return "file://" + file.toAbsolutePath().normalize();
+  }
+
+  /** {@code <folder>/<fileName>}, or {@code <fileName>} without a folder; slashes around the folder are trimmed. */
+  public static String s3Key(String folder, String fileName) {
+    String f = trimSlashes(folder);
+    return f.isEmpty() ? fileName : f + "/" + fileName;
+  }
+
+  /** {@code <folder>/.metadata/<fileName>}. */
+  public static String s3MetadataKey(String folder, String fileName) {
+    return s3Key(s3Key(folder, METADATA_DIR), fileName);
+  }
+
+  /** The listing prefix of a folder: {@code <folder>/}, or empty for the bucket root. */
+  public static String s3Prefix(String folder) {
+    String f = trimSlashes(folder);
+    return f.isEmpty() ? "" : f + "/";
+  }
+
+  /** {@code s3://<bucket>/<key>}. */
+  public static String s3Location(String bucket, String key) {
+    return "s3://" + bucket + "/" + key;
+  }
+
+  private static String trimSlashes(String folder) {
+    if (folder == null) {
+      return "";
+    }
+    int start = 0;
+    int end = folder.length();
+    while (start < end && folder.charAt(start) == '/') {
+      start++;
+    }
+    while (end > start && folder.charAt(end - 1) == '/') {
+      end--;
+    }
+    return folder.substring(start, end);
+  }
+}

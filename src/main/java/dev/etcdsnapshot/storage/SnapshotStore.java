@@ -1,0 +1,34 @@
+package dev.etcdsnapshot.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A place snapshots are kept: a node's snapshot directory or an S3 folder. Implementations own nothing of the
+ * naming rules; every path and key comes from {@link SnapshotLayout}.
+ */
+public interface SnapshotStore extends AutoCloseable {
+
+  /** Local disk or S3. */
+  StorageKind kind();
+
+  /** Every snapshot in the store, metadata sidecars excluded, in no particular order. */
+  List<StoredSnapshot> list() throws IOException;
+
+  /**
+   * Stores a finished, verified snapshot file under {@code metadata.fileName()} together with its metadata.
+   * Either the whole snapshot is stored or nothing is: a failed put leaves no partial object or file behind.
+   */
+  StoredSnapshot put(Path file, SnapshotMetadata metadata) throws IOException;
+
+  /** Opens a stored snapshot for reading; {@link java.nio.file.NoSuchFileException} when absent. */
+  InputStream open(String fileName) throws IOException;
+
+  /** Deletes the snapshot and its metadata sidecar; false when neither existed. */
+  boolean delete(String fileName) throws IOException;
+
+  @Override
+  default void close() throws IOException {}
+}
