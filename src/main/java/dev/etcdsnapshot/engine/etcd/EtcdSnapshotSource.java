@@ -113,6 +113,9 @@ public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
     if (text.toLowerCase(Locale.ROOT).contains("not supported for learner")) {
       return learner(null);
     }
+    if (text.startsWith("unreachable")) {
+      return new IOException(describe() + " is " + text, cause);
+    }
     return new IOException(what + " " + describe() + " failed: " + text, cause);
   }
 
