@@ -90,7 +90,19 @@ public final class EtcdCluster implements AutoCloseable {
    */
   public EtcdProcess addLearner() throws IOException, InterruptedException {
     EtcdProcess learner = new EtcdProcess("m" + members.size(), baseDir, tls);
-    members.get(0).etcdctl("member", "add", learner.name(), "--learner", "--peer-urls=" + learner.peerUrl());
+    // etcd refuses membership changes ("unhealthy cluster") until its members have been connected for ~5 s.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        members.get(0).etcdctl("member", "add", learner.name(), "--learner", "--peer-urls=" + learner.peerUrl());
+        break;
+      } catch (IOException e) {
+        if (!e.getMessage().contains("unhealthy cluster") || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
     List<EtcdProcess> all = new ArrayList<>(members);
     all.add(learner);
     members.add(learner);

@@ -98,7 +98,7 @@ public final class EtcdProcess {
         "--initial-advertise-peer-urls", peerUrl(),
         "--initial-cluster", initialCluster,
         "--initial-cluster-state", existingCluster ? "existing" : "new",
-        "--initial-cluster-token", "test-" + peerPort));
+        "--initial-cluster-token", "test-" + dataDir.getParent().getFileName()));
     if (tls != null) {
       command.addAll(List.of("--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
           "--trusted-ca-file", tls.caCert().toString(), "--client-cert-auth"));
