@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.storage.SnapshotLayout;
 import dev.etcdsnapshot.storage.local.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,9 +21,6 @@ import java.util.zip.ZipOutputStream;
  */
 public final class SnapshotCompression {
 
-  /** The suffix of a compressed snapshot. */
-  public static final String ZIP_SUFFIX = ".zip";
-
   private static final int BUFFER = 64 * 1024;
 
   private SnapshotCompression() {}
@@ -35,8 +33,10 @@ public final class SnapshotCompression {
    * @return the zip file
    */
   public static Path compress(Path raw, Instant time) throws IOException {
-    Path zip = raw.resolveSibling(raw.getFileName() + ZIP_SUFFIX);
-    Path part = raw.resolveSibling(raw.getFileName() + ZIP_SUFFIX + ".part");
+    Path dir = raw.toAbsolutePath().getParent();
+    String rawName = raw.getFileName().toString();
+    Path zip = SnapshotLayout.localFile(dir, rawName + SnapshotLayout.ZIP_SUFFIX);
+    Path part = SnapshotLayout.zipPartFile(dir, rawName);
     try {
       try (FileChannel channel = PrivateFiles.createPrivate(part);
           ZipOutputStream out = new ZipOutputStream(Channels.newOutputStream(channel));
@@ -67,7 +67,7 @@ public final class SnapshotCompression {
    * entry as k3s's restore does.
    */
   public static void decompress(Path zip, Path target) throws IOException {
-    Path part = target.resolveSibling(target.getFileName() + ".part");
+    Path part = SnapshotLayout.partFile(target.toAbsolutePath().getParent(), target.getFileName().toString());
     try (InputStream in = Files.newInputStream(zip)) {
       ZipInputStream entry = openSingleEntry(in);
       try (FileChannel channel = PrivateFiles.createPrivate(part)) {

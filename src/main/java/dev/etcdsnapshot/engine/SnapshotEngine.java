@@ -87,7 +87,8 @@ public final class SnapshotEngine {
         if (request.compress()) {
           file = SnapshotCompression.compress(file, time);
         }
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
+        // Whatever broke the stream, the .part file is gone (see stream) and the failure is reported, not thrown.
         return failedSave(fileName, saveFailure(fileName, Messages.of(e)));
       }
       return afterLocalSave(request, fileName, time);

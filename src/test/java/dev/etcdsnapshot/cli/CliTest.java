@@ -184,6 +184,19 @@ class CliTest {
   }
 
   @Test
+  void unreadableTlsFilesAreOneLineNamingTheFlag() throws Exception {
+    Path garbage = Files.writeString(tmp.resolve("garbage.pem"), "not pem");
+    CliRun badKey = run("save", "--dir", dir.toString(), "--cert", garbage.toString(), "--key", garbage.toString());
+    CliRun badCa = run("save", "--dir", dir.toString(), "--cacert", garbage.toString());
+    assertThat(badKey.code()).isEqualTo(1);
+    assertThat(badKey.errLines()).containsExactly("--key: no PEM private key found in " + garbage);
+    assertThat(badCa.errLines()).singleElement().asString().startsWith("--cacert: cannot read certificates from ");
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
   void missingOrNonDirectoryDirsAreOneLine() throws Exception {
     Path file = Files.writeString(tmp.resolve("file"), "x");
     CliRun missing = run("ls", "--dir", tmp.resolve("nope").toString());

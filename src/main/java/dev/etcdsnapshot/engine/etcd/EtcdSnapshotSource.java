@@ -34,11 +34,14 @@ public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
 
   private final EtcdConnectionSettings settings;
   private final URI endpoint;
+  private final SslContext sslContext;
   private Client client;
 
   private EtcdSnapshotSource(EtcdConnectionSettings settings, URI endpoint) {
     this.settings = settings;
     this.endpoint = endpoint;
+    // Built here so unreadable certificates or keys are refused before any file is created.
+    this.sslContext = settings.usesTls() ? sslContext() : null;
   }
 
   /**
@@ -119,7 +122,7 @@ public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
     return new IOException(what + " " + describe() + " failed: " + text, cause);
   }
 
-  private synchronized Client client() throws IOException {
+  private synchronized Client client() {
     if (client == null) {
       ClientBuilder builder = Client.builder()
           .endpoints(endpoint)
@@ -130,15 +133,15 @@ public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
           .waitForReady(false)
           .retryMaxAttempts(1)
           .retryMaxDuration(settings.callTimeout());
-      if (settings.usesTls()) {
-        builder.sslContext(sslContext());
+      if (sslContext != null) {
+        builder.sslContext(sslContext);
       }
       client = builder.build();
     }
     return client;
   }
 
-  private SslContext sslContext() throws IOException {
+  private SslContext sslContext() {
     SslContextBuilder tls = GrpcSslContexts.forClient();
     if (settings.cacert() != null) {
       tls.trustManager(PemFiles.certificates("--cacert", settings.cacert()).toArray(new X509Certificate[0]));
@@ -149,8 +152,10 @@ public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
     }
     try {
       return tls.build();
-    } catch (SSLException e) {
-      throw new IOException("cannot set up TLS to " + describe() + ": " + e.getMessage(), e);
+    } catch (SSLException | IllegalArgumentException e) {
+      String reason = e.getMessage() != null && e.getMessage().startsWith("--") ? e.getMessage()
+          : "cannot set up TLS to " + describe() + ": " + e.getMessage();
+      throw new IllegalArgumentException(reason, e);
     }
   }
 
