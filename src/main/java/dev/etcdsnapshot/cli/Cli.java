@@ -37,7 +37,10 @@ public final class Cli {
     CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
-    if (!Arrays.asList(args).contains("--debug")) {
+    if (Arrays.asList(args).contains("--debug")) {
+      // Takes effect when slf4j-simple has not logged yet, which is the case at start-up.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    } else {
       quietLibraryLogs();
     }
     int code = cli.execute(args);
