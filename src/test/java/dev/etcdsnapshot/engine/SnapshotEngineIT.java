@@ -182,6 +182,53 @@ class SnapshotEngineIT {
   }
 
   @Test
+  void etcdKilledAfterTheFirstChunkLeavesNoPartOrPartialFile() throws Exception {
+    try (EtcdCluster doomed = EtcdCluster.start(1)) {
+      // ~6 MB: far more than gRPC's 1 MiB flow-control window, so most of it is still in etcd when it dies.
+      doomed.loadKeys(100, 64 * 1024);
+      try (EtcdSnapshotSource real =
+          EtcdSnapshotSource.forSingleEndpoint(EtcdConnectionSettings.of(doomed.member(0).clientUrl()))) {
+        SnapshotSource killsEtcdMidStream = new SnapshotSource() {
+          @Override
+          public long writeTo(OutputStream out) throws IOException {
+            return real.writeTo(new java.io.FilterOutputStream(out) {
+              boolean killed;
+
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                if (!killed) {
+                  killed = true;
+                  try {
+                    doomed.member(0).kill();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+                out.write(b, off, len);
+              }
+            });
+          }
+
+          @Override
+          public String describe() {
+            return real.describe();
+          }
+        };
+
+        SaveResult result = engine(killsEtcdMidStream, Instant.ofEpochSecond(1_700_000_000))
+            .save(SaveRequest.of("on-demand"));
+
+        assertThat(result.failures()).singleElement().satisfies(f -> {
+          assertThat(f.stage()).isEqualTo(Stage.SAVE);
+          assertThat(f.message()).startsWith("failed to save snapshot on-demand-node1-1700000000: snapshot stream from "
+              + real.describe() + " failed: ").doesNotContain("\n");
+        });
+      }
+    }
+    assertThat(listing()).isEmpty();
+  }
+
+  @Test
   void unreachableEtcdIsOneClearFailureAndLeavesNothing() throws Exception {
     try (EtcdSnapshotSource nowhere = EtcdSnapshotSource.forSingleEndpoint(EtcdConnectionSettings.of("http://127.0.0.1:1"))) {
       SaveResult result = engine(nowhere, Instant.ofEpochSecond(1_700_000_000)).save(SaveRequest.of("on-demand"));
