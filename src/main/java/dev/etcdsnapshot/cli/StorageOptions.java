@@ -25,7 +25,17 @@ public final class StorageOptions {
 
   /** The node name: {@code --node-name}, else the host name; validated as a file-name part. */
   public String nodeName() {
-    String name = nodeName != null ? nodeName : hostName();
+    return nodeNameOrElse(null);
+  }
+
+  /**
+   * The node name: {@code --node-name}, else {@code fallback} when not empty (the operator passes
+   * {@code $NODE_NAME}), else the host name; validated as a file-name part.
+   */
+  public String nodeNameOrElse(String fallback) {
+    String name = nodeName != null ? nodeName
+        : fallback != null && !fallback.isEmpty() ? fallback
+        : hostName();
     SnapshotNames.requireValidNodeName(name);
     return name;
   }
@@ -37,9 +47,14 @@ public final class StorageOptions {
 
   /** The node's directory as a store; only the default directory is created when missing. */
   public LocalSnapshotStore store() {
+    return store(nodeName());
+  }
+
+  /** The directory as the store of the given node; only the default directory is created when missing. */
+  public LocalSnapshotStore store(String node) {
     Path directory = directory();
     boolean isDefault = directory.toAbsolutePath().normalize().equals(Path.of(DEFAULT_DIR));
-    return new LocalSnapshotStore(directory, isDefault, nodeName(), SnapshotNames::parseTimestamp);
+    return new LocalSnapshotStore(directory, isDefault, node, SnapshotNames::parseTimestamp);
   }
 
   /** The kernel's host name without a DNS lookup (which can stall start-up), as Go's os.Hostname. */
