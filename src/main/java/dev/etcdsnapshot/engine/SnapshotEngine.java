@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,7 @@ public final class SnapshotEngine {
     try (NodeLock.Held lock = NodeLock.acquire(local.directory(), node)) {
       Path file;
       try {
+        removeLeftovers(node);
         file = stream(rawName);
         if (request.compress()) {
           file = SnapshotCompression.compress(file, time);
@@ -92,6 +94,15 @@ public final class SnapshotEngine {
         return failedSave(fileName, saveFailure(fileName, Messages.of(e)));
       }
       return afterLocalSave(request, fileName, time);
+    }
+  }
+
+  /** A save killed with SIGKILL cannot remove its .part file; the next save of that node does. */
+  private void removeLeftovers(String node) throws IOException {
+    Pattern ofThisNode = Pattern.compile(
+        ".+-" + Pattern.quote(node) + "-\\d+(\\.zip)?");
+    for (String removed : local.removeLeftoverPartFiles(name -> ofThisNode.matcher(name).matches())) {
+      LOG.warn("removed {} left behind by an interrupted save", removed);
     }
   }
 

@@ -190,6 +190,17 @@ class SnapshotEngineTest {
     assertThat(files()).isEmpty();
   }
 
+  @Test
+  void partFilesOfAKilledSaveOfThisNodeAreRemovedByTheNextSave() throws Exception {
+    Files.writeString(dir.resolve("on-demand-n1-5.part"), "killed");
+    Files.writeString(dir.resolve("etcd-snapshot-n1-6.zip.part"), "killed");
+    Files.writeString(dir.resolve("on-demand-n2-5.part"), "another node's");
+
+    assertThat(engine("n1", 9).save(SaveRequest.of("on-demand")).succeeded()).isTrue();
+
+    assertThat(files()).containsExactlyInAnyOrder("on-demand-n1-9", "on-demand-n2-5.part");
+  }
+
   private List<String> files() {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).toList();

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A node's snapshot directory as a {@link SnapshotStore}, with k3s's directory rules (k3s-compat §5.1): only the
@@ -106,6 +107,25 @@ public final class LocalSnapshotStore implements SnapshotStore {
       }
     }
     return all;
+  }
+
+  /**
+   * Removes {@code .part} files a killed save left behind whose name (without {@code .part}) matches; the caller
+   * holds the node's lock, so no running save owns them. Returns the names removed.
+   */
+  public List<String> removeLeftoverPartFiles(Predicate<String> ofThisNode) throws IOException {
+    List<String> removed = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SnapshotLayout.PART_SUFFIX)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        String snapshot = name.substring(0, name.length() - SnapshotLayout.PART_SUFFIX.length());
+        if (ofThisNode.test(snapshot) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+          Files.deleteIfExists(entry);
+          removed.add(name);
+        }
+      }
+    }
+    return removed;
   }
 
   /** The snapshot of this name, or empty when there is no such regular file. */
