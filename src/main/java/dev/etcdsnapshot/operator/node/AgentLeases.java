@@ -9,8 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * The per-node agent Leases ({@code coordination.k8s.io/v1}, {@code etcd-snapshot-agent-<node>} in the operator's
@@ -77,12 +78,17 @@ public final class AgentLeases {
 
   /** The nodes whose agent Lease is still valid now. */
   public Set<String> liveNodes() {
+    return liveAgents().keySet();
+  }
+
+  /** Node name to the identity (pod) of its live agent, for every node whose agent Lease is still valid now. */
+  public Map<String, String> liveAgents() {
     Instant now = clock.instant();
-    Set<String> live = new TreeSet<>();
+    Map<String, String> live = new TreeMap<>();
     for (Lease lease : client.leases().inNamespace(namespace).withLabel(AGENT_LABEL).list().getItems()) {
       String node = lease.getMetadata().getLabels().get(AGENT_LABEL);
       if (node != null && valid(lease, now)) {
-        live.add(node);
+        live.put(node, lease.getSpec().getHolderIdentity());
       }
     }
     return live;

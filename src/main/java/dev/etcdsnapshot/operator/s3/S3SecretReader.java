@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,9 +25,6 @@ public final class S3SecretReader {
 
   /** The key naming a ConfigMap in the Secret's namespace whose every value is a CA bundle. */
   public static final String CA_NAME_KEY = "etcd-s3-endpoint-ca-name";
-
-  /** The key holding an inline PEM CA bundle. */
-  public static final String CA_KEY = "etcd-s3-endpoint-ca";
 
   private final KubernetesClient client;
 
@@ -50,12 +49,9 @@ public final class S3SecretReader {
         values.put(k, v);
       }
     });
-    String ca = values.getOrDefault(CA_KEY, "");
     String caName = values.get(CA_NAME_KEY);
-    if (caName != null && !caName.isBlank()) {
-      ca = ca.isBlank() ? caBundle(namespace, caName) : ca + "\n" + caBundle(namespace, caName);
-    }
-    return new S3Source(values, ca, Optional.ofNullable(secretName).filter(s -> !s.isBlank()));
+    List<String> bundles = caName == null || caName.isBlank() ? List.of() : caBundles(namespace, caName);
+    return new S3Source(values, bundles, Optional.ofNullable(secretName).filter(s -> !s.isBlank()));
   }
 
   private Map<String, String> secretData(String namespace, String name) throws S3ConfigException {
@@ -89,7 +85,7 @@ public final class S3SecretReader {
     }
   }
 
-  private String caBundle(String namespace, String configMapName) throws S3ConfigException {
+  private List<String> caBundles(String namespace, String configMapName) throws S3ConfigException {
     ConfigMap cm;
     try {
       cm = client.configMaps().inNamespace(namespace).withName(configMapName).get();
@@ -101,15 +97,15 @@ public final class S3SecretReader {
       throw new S3ConfigException("ConfigMap " + namespace + "/" + configMapName + " named by " + CA_NAME_KEY
           + " does not exist");
     }
-    StringBuilder pem = new StringBuilder();
+    List<String> pems = new ArrayList<>();
     if (cm.getData() != null) {
-      new TreeMap<>(cm.getData()).values().forEach(v -> pem.append(v).append('\n'));
+      pems.addAll(new TreeMap<>(cm.getData()).values());
     }
     if (cm.getBinaryData() != null) {
       for (String v : new TreeMap<>(cm.getBinaryData()).values()) {
-        pem.append(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)).append('\n');
+        pems.add(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
       }
     }
-    return pem.toString();
+    return pems;
   }
 }

@@ -38,7 +38,7 @@ class S3SecretReaderTest {
 
     assertThat(source.values()).containsEntry("etcd-s3-bucket", "from-cr")
         .containsEntry("etcd-s3-access-key", "AKIAEXAMPLE");
-    assertThat(source.caBundle()).contains("-----BEGIN CERTIFICATE-----\nA\n");
+    assertThat(source.caBundles()).containsExactly("-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----");
     assertThat(source.toString()).doesNotContain("very-secret").doesNotContain("AKIAEXAMPLE");
   }
 
