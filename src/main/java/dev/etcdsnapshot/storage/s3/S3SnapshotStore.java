@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -64,7 +65,7 @@ public final class S3SnapshotStore implements SnapshotStore {
     this.s3 = S3ClientFactory.create(settings, threads * 2, b.interceptors, b.dnsResolver);
     this.workers = Executors.newFixedThreadPool(threads, daemonThreads());
     this.uploader = new S3Uploader(s3, settings.bucket(), failures, workers, b.partSize, b.multipartThreshold,
-        b.partsInFlight);
+        b.partsInFlight, min(settings.timeout(), Duration.ofSeconds(30)));
     this.listing = new S3Listing(s3, settings.bucket(), settings.folder(), metadataPrefix, failures, workers);
     this.downloads = new S3Downloads(s3, settings.bucket(), failures);
   }
@@ -220,6 +221,10 @@ public final class S3SnapshotStore implements SnapshotStore {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,9 +42,11 @@ final class S3Uploader {
   private final long partSize;
   private final long threshold;
   private final int partsInFlight;
+  private final Duration abortBudget;
 
   S3Uploader(S3Client s3, String bucket, S3Failures failures, ExecutorService workers, long partSize,
-      long threshold, int partsInFlight) {
+      long threshold, int partsInFlight, Duration abortBudget) {
+    this.abortBudget = abortBudget;
     this.s3 = s3;
     this.bucket = bucket;
     this.failures = failures;
@@ -155,16 +158,40 @@ final class S3Uploader {
     }
   }
 
+  /**
+   * Aborts a multipart upload, retrying with backoff for up to {@code abortBudget}: the failure that got us here
+   * may be a short outage, and an upload not aborted keeps its parts (and their cost) until someone cleans up.
+   */
   private void abort(String key, String uploadId) {
     // The SDK refuses to start a call on an interrupted thread, and this call must happen.
     boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + abortBudget.toNanos();
+    long backoffMillis = 500;
     try {
-      s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
-      LOG.info("Aborted the multipart upload of {} to bucket {}", key, bucket);
-    } catch (RuntimeException e) {
-      LOG.warn("Could not abort multipart upload {} of {} in bucket {}: {}. Its parts stay until it is aborted "
-          + "(aws s3api abort-multipart-upload) or a lifecycle rule removes incomplete uploads",
-          uploadId, key, bucket, failures.reason(e));
+      while (true) {
+        try {
+          s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
+          LOG.info("Aborted the multipart upload of {} to bucket {}", key, bucket);
+          return;
+        } catch (RuntimeException e) {
+          if (S3Failures.notFound(e)) {
+            return; // already gone
+          }
+          if (System.nanoTime() + backoffMillis * 1_000_000L > deadline) {
+            LOG.warn("Could not abort multipart upload {} of {} in bucket {}: {}. Its parts stay until it is "
+                + "aborted (aws s3api abort-multipart-upload) or a lifecycle rule removes incomplete uploads",
+                uploadId, key, bucket, failures.reason(e));
+            return;
+          }
+        }
+        try {
+          Thread.sleep(backoffMillis);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          return;
+        }
+        backoffMillis = Math.min(backoffMillis * 2, 8_000);
+      }
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
