@@ -66,17 +66,25 @@ public final class S3Server implements AutoCloseable {
     return new Builder();
   }
 
-  /** {@code 127.0.0.1:<port>}: the plain-HTTP endpoint as k3s's {@code etcd-s3-endpoint} wants it. */
+  /**
+   * {@code 127.0.0.1:<port>}: the plain-HTTP endpoint as k3s's {@code etcd-s3-endpoint} wants it. With
+   * {@link Builder#virtualHost} it is {@code <domain>:<port>} instead, because S3Proxy then reads any other
+   * Host header as a bucket name.
+   */
   public String endpoint() {
-    return "127.0.0.1:" + port;
+    return host() + ":" + port;
   }
 
-  /** {@code 127.0.0.1:<port>} of the HTTPS listener; only with {@link Builder#tls}. */
+  /** {@code 127.0.0.1:<port>} (or {@code <domain>:<port>}) of the HTTPS listener; only with {@link Builder#tls}. */
   public String secureEndpoint() {
     if (config.tls == null) {
       throw new IllegalStateException("started without tls()");
     }
-    return "127.0.0.1:" + securePort;
+    return host() + ":" + securePort;
+  }
+
+  private String host() {
+    return config.virtualHost == null ? "127.0.0.1" : config.virtualHost;
   }
 
   public int port() {

@@ -10,7 +10,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
-/** Counts HTTP requests by S3 operation (every attempt), and remembers the Host header and path of each. */
+/** Counts HTTP requests by S3 operation (every attempt), and remembers the scheme, host and path of each. */
 final class RequestCounter implements ExecutionInterceptor {
 
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
@@ -21,7 +21,7 @@ final class RequestCounter implements ExecutionInterceptor {
     String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     counts.computeIfAbsent(op, k -> new AtomicInteger()).incrementAndGet();
     var r = context.httpRequest();
-    hostsAndPaths.add(r.host() + (r.port() > 0 ? ":" + r.port() : "") + " " + r.encodedPath());
+    hostsAndPaths.add(r.protocol() + "://" + r.host() + (r.port() > 0 ? ":" + r.port() : "") + r.encodedPath());
   }
 
   int count(String operation) {
