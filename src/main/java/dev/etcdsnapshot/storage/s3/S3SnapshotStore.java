@@ -65,7 +65,7 @@ public final class S3SnapshotStore implements SnapshotStore {
     this.s3 = S3ClientFactory.create(settings, threads * 2, b.interceptors, b.dnsResolver);
     this.workers = Executors.newFixedThreadPool(threads, daemonThreads());
     this.uploader = new S3Uploader(s3, settings.bucket(), failures, workers, b.partSize, b.multipartThreshold,
-        b.partsInFlight, min(settings.timeout(), Duration.ofSeconds(30)));
+        b.partsInFlight, min(settings.timeout(), Duration.ofSeconds(30)), b.progressEvery);
     this.listing = new S3Listing(s3, settings.bucket(), settings.folder(), metadataPrefix, failures, workers);
     this.downloads = new S3Downloads(s3, settings.bucket(), failures);
   }
@@ -245,6 +245,7 @@ public final class S3SnapshotStore implements SnapshotStore {
     private int partsInFlight = 4;
     private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
     private DnsResolver dnsResolver;
+    private Duration progressEvery = Duration.ofSeconds(5);
 
     private Builder(S3Settings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -283,6 +284,12 @@ public final class S3SnapshotStore implements SnapshotStore {
     /** Adds an SDK interceptor (metrics, request counting in tests). */
     public Builder interceptor(ExecutionInterceptor interceptor) {
       interceptors.add(interceptor);
+      return this;
+    }
+
+    /** How often a running multipart upload logs its progress (default every 5 s, so short uploads say nothing). */
+    public Builder progressEvery(Duration interval) {
+      this.progressEvery = Objects.requireNonNull(interval, "interval");
       return this;
     }
 

@@ -33,7 +33,6 @@ final class S3Uploader {
 
   private static final Logger LOG = LoggerFactory.getLogger(S3Uploader.class);
   private static final long MAX_PARTS = 10_000;
-  private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
   private final S3Client s3;
   private final String bucket;
@@ -43,10 +42,12 @@ final class S3Uploader {
   private final long threshold;
   private final int partsInFlight;
   private final Duration abortBudget;
+  private final long progressEveryNanos;
 
   S3Uploader(S3Client s3, String bucket, S3Failures failures, ExecutorService workers, long partSize,
-      long threshold, int partsInFlight, Duration abortBudget) {
+      long threshold, int partsInFlight, Duration abortBudget, Duration progressEvery) {
     this.abortBudget = abortBudget;
+    this.progressEveryNanos = progressEvery.toNanos();
     this.s3 = s3;
     this.bucket = bucket;
     this.failures = failures;
@@ -105,7 +106,7 @@ final class S3Uploader {
     List<Future<CompletedPart>> running = new ArrayList<>();
     List<CompletedPart> finished = new ArrayList<>(count);
     AtomicLong sent = new AtomicLong();
-    Progress progress = new Progress(key, size);
+    Progress progress = new Progress(key, size, progressEveryNanos);
     int next = 1;
     try {
       while (finished.size() < count) {
@@ -211,17 +212,18 @@ final class S3Uploader {
   private static final class Progress {
     private final String key;
     private final long total;
-    private final long start = System.nanoTime();
-    private long lastLog = start;
+    private final long every;
+    private long lastLog = System.nanoTime();
 
-    Progress(String key, long total) {
+    Progress(String key, long total, long everyNanos) {
       this.key = key;
       this.total = total;
+      this.every = everyNanos;
     }
 
     void report(long sent) {
       long now = System.nanoTime();
-      if (now - lastLog >= PROGRESS_EVERY_NANOS && sent < total) {
+      if (now - lastLog >= every && sent < total) {
         lastLog = now;
         LOG.info("Uploading {}: {} of {} bytes ({}%)", key, sent, total, sent * 100 / total);
       }

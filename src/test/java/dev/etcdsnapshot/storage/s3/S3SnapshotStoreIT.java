@@ -70,7 +70,7 @@ class S3SnapshotStoreIT {
     Path small = TestSnapshots.write(tmp.resolve("on-demand-node1-1700000000"), 8, 1);
     Path big = TestSnapshots.writeMiB(tmp.resolve("etcd-snapshot-node1-1700000100.zip"), 23, 2);
     try (S3SnapshotStore store = S3SnapshotStore.builder(settings("round/trip/"))
-        .partSize(5L << 20).multipartThreshold(8L << 20).build()) {
+        .partSize(5L << 20).multipartThreshold(8L << 20).partsInFlight(1).progressEvery(Duration.ZERO).build()) {
       StoredSnapshot put = store.put(small, metadata("on-demand-node1-1700000000", "node1", Map.of("a", "b")));
       store.put(big, metadata("etcd-snapshot-node1-1700000100.zip", "node1", Map.of()));
 
@@ -84,6 +84,8 @@ class S3SnapshotStoreIT {
       assertThat(bigHead.contentType()).isEqualTo("application/zip");
       assertThat(bigHead.eTag()).as("uploaded in five 5 MiB parts").endsWith("-5\"");
       assertThat(bigHead.contentLength()).isEqualTo(Files.size(big));
+      assertThat(logs.text()).contains("Uploading round/trip/etcd-snapshot-node1-1700000100.zip: 5242880 of "
+          + Files.size(big) + " bytes (21%)");
       HeadObjectResponse side = head("round/trip/.metadata/on-demand-node1-1700000000");
       assertThat(side.contentType()).isEqualTo("application/json");
       assertThat(side.metadata()).containsEntry("k3s-node-name", "node1");
