@@ -227,6 +227,35 @@ class S3SnapshotStoreIT {
     }
   }
 
+  /** Without an access key the AWS default chain is asked; here it finds the JVM's aws.* system properties. */
+  @Test
+  void noAccessKeyMeansTheAwsDefaultCredentialsChain() throws Exception {
+    Map<String, String> secret = server.secret(BUCKET);
+    secret.remove(S3Settings.ACCESS_KEY);
+    secret.remove(S3Settings.SECRET_KEY);
+    secret.put(S3Settings.FOLDER, "chain");
+    S3Settings settings = S3Settings.fromSecret(secret);
+    assertThat(settings.hasStaticCredentials()).isFalse();
+    Path file = TestSnapshots.write(tmp.resolve("on-demand-n1-1700000500"), 4, 6);
+    System.setProperty("aws.disableEc2Metadata", "true");
+    try {
+      try (S3SnapshotStore store = S3SnapshotStore.open(settings)) {
+        assertThatThrownBy(store::list).as("nothing in the chain: anonymous, as k3s")
+            .hasMessageContaining("AccessDenied");
+      }
+      System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
+      System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
+      try (S3SnapshotStore store = S3SnapshotStore.open(settings)) {
+        store.put(file, metadata("on-demand-n1-1700000500", "n1", Map.of()));
+        assertThat(store.list()).extracting(StoredSnapshot::fileName).containsExactly("on-demand-n1-1700000500");
+      }
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+      System.clearProperty("aws.disableEc2Metadata");
+    }
+  }
+
   static S3Settings settings(String folder) {
     return S3Settings.builder().secret(server.secret(BUCKET)).set(S3Settings.FOLDER, folder).build();
   }
