@@ -7,12 +7,13 @@ import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -159,9 +160,9 @@ final class S3Listing {
     return parsed;
   }
 
-  private void forgetAllBut(java.util.Set<String> liveHeads, Map<String, S3Object> liveSidecars) {
+  private void forgetAllBut(Set<String> liveHeads, Map<String, S3Object> liveSidecars) {
     heads.keySet().retainAll(liveHeads);
-    java.util.Set<String> live = new java.util.HashSet<>();
+    Set<String> live = new HashSet<>();
     liveSidecars.values().forEach(o -> live.add(cacheKey(o.key(), o.eTag())));
     sidecars.keySet().retainAll(live);
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,7 +148,7 @@ final class S3Uploader {
     boolean interrupted = Thread.interrupted();
     for (Future<CompletedPart> f : running) {
       try {
-        f.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        f.get(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         interrupted = true;
       } catch (Exception ignored) {
