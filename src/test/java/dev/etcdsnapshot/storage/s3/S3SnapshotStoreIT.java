@@ -10,6 +10,7 @@ import dev.etcdsnapshot.testing.LogCapture;
 import dev.etcdsnapshot.testing.S3Server;
 import dev.etcdsnapshot.testing.TestSnapshots;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,14 +18,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,19 +155,10 @@ class S3SnapshotStoreIT {
   void listingHeadsEachObjectOnceAndThenOnlyNewOnes() throws Exception {
     int n = 10_000;
     String folder = "many";
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    try {
-      List<Future<?>> puts = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        String name = "etcd-snapshot-node" + (i % 3) + "-" + (1700000000 + i);
-        int node = i % 3;
-        puts.add(pool.submit(() -> putRaw(folder + "/" + name, "snapshot", Map.of("k3s-node-name", "node" + node))));
-      }
-      for (Future<?> f : puts) {
-        f.get();
-      }
-    } finally {
-      pool.shutdown();
+    byte[] content = "snapshot".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < n; i++) {
+      server.putDirect(BUCKET, folder + "/etcd-snapshot-node" + (i % 3) + "-" + (1700000000 + i), content,
+          Map.of("k3s-node-name", "node" + (i % 3)));
     }
     RequestCounter counter = new RequestCounter();
     try (S3SnapshotStore store = S3SnapshotStore.builder(settings(folder)).interceptor(counter).build()) {
