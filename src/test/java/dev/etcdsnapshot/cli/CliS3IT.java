@@ -90,8 +90,8 @@ class CliS3IT {
 
   @Test
   void failedUploadKeepsTheLocalSnapshotAndExitsNonZero() throws Exception {
-    CliRun save = CliRun.of(withS3("save", "--node-name", "n1", "--s3-bucket", "no-such-bucket"));
-    assertThat(save.code()).isEqualTo(1);
+    CliRun save = run("save", "--node-name", "n1", "--s3-bucket", "no-such-bucket");
+    assertThat(save.code()).as(save.err()).isEqualTo(1);
     String name = save.out().substring("Snapshot ".length(), save.out().indexOf(" saved."));
     assertThat(dir.resolve(name)).exists();
     assertThat(save.err()).contains("failed to upload snapshot " + name + ": bucket no-such-bucket does not exist")
