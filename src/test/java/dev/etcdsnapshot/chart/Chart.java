@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.chart;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import java.io.IOException;
@@ -38,6 +39,27 @@ final class Chart {
           .withKubeVersion(KUBE_VERSION)
           .withValuesFile(file)
           .call();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The NOTES.txt a user sees after {@code helm install} with {@code values} (a client-only dry run). */
+  static String notes(Path tmp, Map<String, ?> values) {
+    try {
+      Path file = Files.createTempFile(tmp, "values", ".yaml");
+      Files.writeString(file, Manifests.YAML.writeValueAsString(values));
+      String output = new Helm(DIR)
+          .install()
+          .withName(RELEASE)
+          .withNamespace(NAMESPACE)
+          .withKubeVersion(KUBE_VERSION)
+          .withValuesFile(file)
+          .clientOnly()
+          .withDryRunOption(DryRun.CLIENT)
+          .call()
+          .getOutput();
+      return output.substring(output.indexOf("NOTES:"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

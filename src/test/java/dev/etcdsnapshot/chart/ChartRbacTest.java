@@ -1,6 +1,6 @@
 package dev.etcdsnapshot.chart;
 
-import static dev.etcdsnapshot.chart.ChartTemplateTest.texts;
+import static dev.etcdsnapshot.chart.PodTemplate.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

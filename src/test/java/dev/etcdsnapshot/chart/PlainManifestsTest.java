@@ -77,7 +77,7 @@ class PlainManifestsTest {
     k.fieldNames().forEachRemaining(keys::add);
 
     assertThat(keys).containsExactlyInAnyOrder("apiVersion", "kind", "resources");
-    assertThat(ChartTemplateTest.texts(k.get("resources")))
+    assertThat(PodTemplate.texts(k.get("resources")))
         .doesNotContain("crds/" + GeneratedFiles.K3S_FILE_CRD)
         .allMatch(r -> Files.isRegularFile(GeneratedFiles.OPERATOR.resolve(r)), "an existing file in operator/");
   }
