@@ -36,6 +36,19 @@ public final class SnapshotLayout {
     return parent.resolve(METADATA_DIR).resolve(fileName);
   }
 
+  /**
+   * {@code <dir>/../.metadata/.lock-<node>}: the file that serialises saves of one node across processes. It sits
+   * beside the metadata sidecars, never inside the snapshot directory, where every file is listed as a snapshot.
+   */
+  public static Path localLockFile(Path dir, String nodeName) {
+    return localMetadataFile(dir, ".lock-" + nodeName);
+  }
+
+  /** {@code <dir>/<fileName>.zip.part}, the file a compressed copy is written into before its rename. */
+  public static Path zipPartFile(Path dir, String fileName) {
+    return dir.resolve(fileName + ZIP_SUFFIX + PART_SUFFIX);
+  }
+
   /** {@code file://<absolute path>}. */
   public static String localLocation(Path file) {
     return "file://" + file.toAbsolutePath().normalize();

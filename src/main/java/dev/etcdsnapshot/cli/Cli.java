@@ -1,0 +1,81 @@
+package dev.etcdsnapshot.cli;
+
+import dev.etcdsnapshot.engine.Messages;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+
+/**
+ * Runs the command line: every failure is one line on stderr and a non-zero exit (1 for a failed operation, 2 for
+ * a usage error); {@code --debug} adds the stack trace and library logs.
+ */
+public final class Cli {
+
+  /** Exit code of a failed operation. */
+  public static final int FAILED = 1;
+
+  /** Exit code of a command line picocli could not parse. */
+  public static final int USAGE = 2;
+
+  private Cli() {}
+
+  /** The configured command line, for callers that register more subcommands or capture output. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new EtcdSnapshotCommand());
+    cli.setExecutionExceptionHandler(executionFailure());
+    cli.setParameterExceptionHandler(usageFailure());
+    return cli;
+  }
+
+  /** Parses and runs {@code args}, writing to the given streams; returns the exit code. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = commandLine();
+    cli.setOut(out);
+    cli.setErr(err);
+    if (Arrays.asList(args).contains("--debug")) {
+      // Takes effect when slf4j-simple has not logged yet, which is the case at start-up.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    } else {
+      quietLibraryLogs();
+    }
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static IExecutionExceptionHandler executionFailure() {
+    return (e, cli, parseResult) -> {
+      PrintWriter err = cli.getErr();
+      if (parseResult.expandedArgs().contains("--debug")) {
+        e.printStackTrace(err);
+      }
+      err.println(Messages.of(e));
+      err.flush();
+      return FAILED;
+    };
+  }
+
+  private static IParameterExceptionHandler usageFailure() {
+    return (e, args) -> {
+      CommandLine cli = e.getCommandLine();
+      cli.getErr().println(Messages.of(e) + " (see '" + cli.getCommandSpec().qualifiedName() + " --help')");
+      cli.getErr().flush();
+      return USAGE;
+    };
+  }
+
+  /** gRPC and Netty log through java.util.logging; their warnings would break the one-line rule. */
+  private static void quietLibraryLogs() {
+    Logger root = LogManager.getLogManager().getLogger("");
+    root.setLevel(Level.OFF);
+    for (var handler : root.getHandlers()) {
+      handler.setLevel(Level.OFF);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.etcdsnapshot.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The top command, {@code etcd-snapshot-operator}. Each subcommand is its own class, registered here one per line.
+ */
+@Command(name = "etcd-snapshot-operator", mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Takes, lists, prunes, deletes and verifies etcd snapshots the way k3s does.",
+    subcommands = {
+        SaveCommand.class,
+        ListCommand.class,
+        DeleteCommand.class,
+        PruneCommand.class,
+        VerifyCommand.class,
+    })
+public final class EtcdSnapshotCommand {
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT, description = "print stack traces and library logs")
+  boolean debug;
+}

@@ -1,0 +1,106 @@
+package dev.etcdsnapshot.engine;
+
+import dev.etcdsnapshot.storage.SnapshotLayout;
+import dev.etcdsnapshot.storage.local.PrivateFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * k3s's snapshot compression (k3s-compat §5.2): a zip beside the raw file holding exactly one Deflate entry named
+ * after the raw file, mode 0600; the raw file is removed whether or not compression worked.
+ */
+public final class SnapshotCompression {
+
+  private static final int BUFFER = 64 * 1024;
+
+  private SnapshotCompression() {}
+
+  /**
+   * Compresses {@code raw} into {@code <raw>.zip} (written as {@code <raw>.zip.part}, fsynced, renamed) and removes
+   * the raw file. On failure neither the zip nor the raw file is left.
+   *
+   * @param time the snapshot time, recorded as the entry's modification time
+   * @return the zip file
+   */
+  public static Path compress(Path raw, Instant time) throws IOException {
+    Path dir = raw.toAbsolutePath().getParent();
+    String rawName = raw.getFileName().toString();
+    Path zip = SnapshotLayout.localFile(dir, rawName + SnapshotLayout.ZIP_SUFFIX);
+    Path part = SnapshotLayout.zipPartFile(dir, rawName);
+    try {
+      try (FileChannel channel = PrivateFiles.createPrivate(part);
+          ZipOutputStream out = new ZipOutputStream(Channels.newOutputStream(channel));
+          InputStream in = Files.newInputStream(raw)) {
+        ZipEntry entry = new ZipEntry(raw.getFileName().toString());
+        entry.setMethod(ZipEntry.DEFLATED);
+        entry.setLastModifiedTime(FileTime.from(time));
+        out.putNextEntry(entry);
+        copy(in, out);
+        out.closeEntry();
+        out.finish();
+        out.flush();
+        channel.force(true);
+      }
+      PrivateFiles.moveAtomically(part, zip);
+      return zip;
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(zip);
+      throw new IOException("failed to compress snapshot: " + e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(part);
+      Files.deleteIfExists(raw);
+    }
+  }
+
+  /**
+   * Unzips a compressed snapshot into {@code target} (mode 0600, via a {@code .part} file), insisting on exactly one
+   * entry as k3s's restore does.
+   */
+  public static void decompress(Path zip, Path target) throws IOException {
+    Path part = SnapshotLayout.partFile(target.toAbsolutePath().getParent(), target.getFileName().toString());
+    try (InputStream in = Files.newInputStream(zip)) {
+      ZipInputStream entry = openSingleEntry(in);
+      try (FileChannel channel = PrivateFiles.createPrivate(part)) {
+        copy(entry, Channels.newOutputStream(channel));
+        channel.force(true);
+      }
+      requireNoMoreEntries(entry);
+      PrivateFiles.moveAtomically(part, target);
+    } finally {
+      Files.deleteIfExists(part);
+    }
+  }
+
+  /** A zip stream positioned at its first entry; an empty archive is refused with k3s's message. */
+  public static ZipInputStream openSingleEntry(InputStream in) throws IOException {
+    ZipInputStream zip = new ZipInputStream(in);
+    if (zip.getNextEntry() == null) {
+      throw new IOException("unexpected compressed etcd snapshot contents: no entry");
+    }
+    return zip;
+  }
+
+  /** Refuses a second entry once the first has been read. */
+  public static void requireNoMoreEntries(ZipInputStream zip) throws IOException {
+    if (zip.getNextEntry() != null) {
+      throw new IOException("unexpected compressed etcd snapshot contents: more than one entry");
+    }
+  }
+
+  private static void copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      out.write(buffer, 0, n);
+    }
+  }
+}

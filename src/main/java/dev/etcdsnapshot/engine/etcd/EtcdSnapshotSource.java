@@ -1,0 +1,169 @@
+package dev.etcdsnapshot.engine.etcd;
+
+import dev.etcdsnapshot.engine.SnapshotSource;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.cluster.Member;
+import io.etcd.jetcd.cluster.MemberListResponse;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/**
+ * One etcd member's {@code Maintenance.Snapshot} stream, through jetcd. The client talks to exactly that member
+ * (a snapshot from "any" member of a list would be a different file per call), refuses a learner, and streams
+ * the chunks straight into the caller's stream: the snapshot is never held in memory.
+ */
+public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
+
+  /** k3s's keepalive for snapshot streams: a dead peer is noticed instead of waited on forever. */
+  private static final Duration KEEPALIVE_TIME = Duration.ofSeconds(30);
+
+  private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final EtcdConnectionSettings settings;
+  private final URI endpoint;
+  private final SslContext sslContext;
+  private Client client;
+
+  private EtcdSnapshotSource(EtcdConnectionSettings settings, URI endpoint) {
+    this.settings = settings;
+    this.endpoint = endpoint;
+    // Built here so unreadable certificates or keys are refused before any file is created.
+    this.sslContext = settings.usesTls() ? sslContext() : null;
+  }
+
+  /**
+   * A source for the single endpoint of {@code settings}, validated first.
+   *
+   * @throws IllegalArgumentException naming the flag for bad settings, or when more than one endpoint is given
+   */
+  public static EtcdSnapshotSource forSingleEndpoint(EtcdConnectionSettings settings) {
+    settings.validate();
+    if (settings.endpoints().size() != 1) {
+      throw new IllegalArgumentException("--endpoints: a snapshot is taken from exactly one etcd member, got "
+          + settings.endpoints().size() + " endpoints");
+    }
+    return new EtcdSnapshotSource(settings, settings.endpoints().get(0));
+  }
+
+  /** A source for one member among {@code settings.endpoints()} (or any other endpoint with the same TLS files). */
+  public static EtcdSnapshotSource forMember(EtcdConnectionSettings settings, URI endpoint) {
+    settings.validate();
+    return new EtcdSnapshotSource(settings, endpoint);
+  }
+
+  @Override
+  public String describe() {
+    return "etcd at " + endpoint;
+  }
+
+  @Override
+  public long writeTo(OutputStream out) throws IOException {
+    Client c = client();
+    requireVotingMember(c);
+    try {
+      return c.getMaintenanceClient().snapshot(out).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("snapshot from " + describe() + " interrupted", e);
+    } catch (ExecutionException e) {
+      throw failure("snapshot stream from", e.getCause());
+    }
+  }
+
+  /** Refuses a learner: its snapshot would not be the cluster's committed state (and etcd 3.4 refuses it). */
+  private void requireVotingMember(Client c) throws IOException {
+    MemberListResponse response;
+    try {
+      response = c.getClusterClient().listMember()
+          .get(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking " + describe() + " for its status", e);
+    } catch (TimeoutException e) {
+      throw new IOException(describe() + " did not answer within " + settings.callTimeout().toSeconds() + "s");
+    } catch (ExecutionException e) {
+      throw failure("member list from", e.getCause());
+    }
+    long self = response.getHeader().getMemberId();
+    for (Member member : response.getMembers()) {
+      if (member.getId() == self && member.isLearner()) {
+        throw learner(member.getName());
+      }
+    }
+  }
+
+  private IOException learner(String name) {
+    String who = name == null || name.isEmpty() ? "" : " (" + name + ")";
+    return new IOException(describe() + who + " is a learner member; a snapshot must be taken from a voting "
+        + "member");
+  }
+
+  private IOException failure(String what, Throwable cause) {
+    String text = EtcdErrors.describe(cause);
+    if (text.toLowerCase(Locale.ROOT).contains("not supported for learner")) {
+      return learner(null);
+    }
+    if (text.startsWith("unreachable")) {
+      return new IOException(describe() + " is " + text, cause);
+    }
+    return new IOException(what + " " + describe() + " failed: " + text, cause);
+  }
+
+  private synchronized Client client() {
+    if (client == null) {
+      ClientBuilder builder = Client.builder()
+          .endpoints(endpoint)
+          .connectTimeout(settings.connectTimeout())
+          .keepaliveTime(KEEPALIVE_TIME)
+          .keepaliveTimeout(KEEPALIVE_TIMEOUT)
+          // Fail fast when the member is down instead of waiting for it to come back.
+          .waitForReady(false)
+          .retryMaxAttempts(1)
+          .retryMaxDuration(settings.callTimeout());
+      if (sslContext != null) {
+        builder.sslContext(sslContext);
+      }
+      client = builder.build();
+    }
+    return client;
+  }
+
+  private SslContext sslContext() {
+    SslContextBuilder tls = GrpcSslContexts.forClient();
+    if (settings.cacert() != null) {
+      tls.trustManager(PemFiles.certificates("--cacert", settings.cacert()).toArray(new X509Certificate[0]));
+    }
+    if (settings.cert() != null) {
+      PrivateKey key = PemFiles.privateKey("--key", settings.key());
+      tls.keyManager(key, PemFiles.certificates("--cert", settings.cert()).toArray(new X509Certificate[0]));
+    }
+    try {
+      return tls.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      String reason = e.getMessage() != null && e.getMessage().startsWith("--") ? e.getMessage()
+          : "cannot set up TLS to " + describe() + ": " + e.getMessage();
+      throw new IllegalArgumentException(reason, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.etcdsnapshot.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Required;
+import java.util.List;
+import java.util.Objects;
+
+/** What one node did for an ETCDSnapshotRequest. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"node", "phase", "snapshotName", "snapshotFiles", "message"})
+public class NodeSnapshotResult {
+
+  @Required
+  @JsonPropertyDescription("Node is the node's name.")
+  private String node;
+
+  @JsonPropertyDescription("Phase is where this node's snapshot stands: Pending, Running, Succeeded or Failed.")
+  private RequestPhase phase;
+
+  @JsonPropertyDescription("SnapshotName is the snapshot's file name, with .zip when compressed.")
+  private String snapshotName;
+
+  @JsonPropertyDescription("SnapshotFiles are the names of the ETCDSnapshotFile objects made for it (local and S3, or the failure records).")
+  private List<String> snapshotFiles;
+
+  @JsonPropertyDescription("Message says what went wrong, or why the node was not waited for; never a credential.")
+  private String message;
+
+  public String getNode() {
+    return node;
+  }
+
+  public void setNode(String node) {
+    this.node = node;
+  }
+
+  public RequestPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(RequestPhase phase) {
+    this.phase = phase;
+  }
+
+  public String getSnapshotName() {
+    return snapshotName;
+  }
+
+  public void setSnapshotName(String snapshotName) {
+    this.snapshotName = snapshotName;
+  }
+
+  public List<String> getSnapshotFiles() {
+    return snapshotFiles;
+  }
+
+  public void setSnapshotFiles(List<String> snapshotFiles) {
+    this.snapshotFiles = snapshotFiles;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NodeSnapshotResult other
+        && Objects.equals(node, other.node)
+        && Objects.equals(phase, other.phase)
+        && Objects.equals(snapshotName, other.snapshotName)
+        && Objects.equals(snapshotFiles, other.snapshotFiles)
+        && Objects.equals(message, other.message);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(node, phase, snapshotName, snapshotFiles, message);
+  }
+
+  @Override
+  public String toString() {
+    return "NodeSnapshotResult{" + "node=" + node + ", " + "phase=" + phase + ", " + "snapshotName=" + snapshotName + ", " + "snapshotFiles=" + snapshotFiles + ", " + "message=" + message + "}";
+  }
+}

@@ -1,0 +1,204 @@
+package dev.etcdsnapshot.storage.local;
+
+import dev.etcdsnapshot.storage.SnapshotLayout;
+import dev.etcdsnapshot.storage.SnapshotMetadata;
+import dev.etcdsnapshot.storage.SnapshotStore;
+import dev.etcdsnapshot.storage.StorageKind;
+import dev.etcdsnapshot.storage.StoredSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A node's snapshot directory as a {@link SnapshotStore}, with k3s's directory rules (k3s-compat §5.1): only the
+ * default directory is created (mode 0700); a custom one must exist. Metadata sidecars live in the sibling
+ * {@code .metadata} folder. Every file in the directory except {@code .part} files is a snapshot, as k3s lists them.
+ */
+public final class LocalSnapshotStore implements SnapshotStore {
+
+  private final Path dir;
+  private final boolean createIfMissing;
+  private final String nodeName;
+  private final Function<String, Optional<Instant>> timeInName;
+
+  /**
+   * @param dir the snapshot directory
+   * @param createIfMissing true only for the default directory, which is created on first use
+   * @param nodeName the node this directory belongs to, reported as each snapshot's node
+   * @param timeInName reads the creation time from a file name (the engine's naming rule), empty when it has none
+   */
+  public LocalSnapshotStore(
+      Path dir, boolean createIfMissing, String nodeName, Function<String, Optional<Instant>> timeInName) {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.createIfMissing = createIfMissing;
+    this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+    this.timeInName = Objects.requireNonNull(timeInName, "timeInName");
+  }
+
+  /** The absolute snapshot directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** The node the directory belongs to. */
+  public String nodeName() {
+    return nodeName;
+  }
+
+  @Override
+  public StorageKind kind() {
+    return StorageKind.LOCAL;
+  }
+
+  /**
+   * Makes sure the directory can be used: creates the default one (0700), refuses a missing custom one, a
+   * non-directory and, when {@code forWriting}, one this process cannot write. Messages name the path.
+   */
+  public void checkDirectory(boolean forWriting) throws IOException {
+    if (!Files.exists(dir)) {
+      if (!createIfMissing) {
+        throw new NoSuchFileException(dir.toString(), null, "snapshot directory does not exist");
+      }
+      try {
+        PrivateFiles.createPrivateDirectories(dir);
+      } catch (IOException e) {
+        throw new IOException("cannot create snapshot directory " + dir + ": " + reason(e), e);
+      }
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException(dir + " is not a directory");
+    }
+    if (forWriting && !Files.isWritable(dir)) {
+      throw new AccessDeniedException(dir.toString(), null, "snapshot directory is not writable");
+    }
+  }
+
+  /** The path a snapshot of this name has in the directory. */
+  public Path pathOf(String fileName) {
+    return SnapshotLayout.localFile(dir, fileName);
+  }
+
+  @Override
+  public List<StoredSnapshot> list() throws IOException {
+    checkDirectory(false);
+    List<StoredSnapshot> all = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.endsWith(SnapshotLayout.PART_SUFFIX)) {
+          continue;
+        }
+        stat(entry).ifPresent(all::add);
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Removes {@code .part} files a killed save left behind whose name (without {@code .part}) matches; the caller
+   * holds the node's lock, so no running save owns them. Returns the names removed.
+   */
+  public List<String> removeLeftoverPartFiles(Predicate<String> ofThisNode) throws IOException {
+    List<String> removed = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SnapshotLayout.PART_SUFFIX)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        String snapshot = name.substring(0, name.length() - SnapshotLayout.PART_SUFFIX.length());
+        if (ofThisNode.test(snapshot) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+          Files.deleteIfExists(entry);
+          removed.add(name);
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** The snapshot of this name, or empty when there is no such regular file. */
+  public Optional<StoredSnapshot> find(String fileName) throws IOException {
+    return stat(pathOf(fileName));
+  }
+
+  private Optional<StoredSnapshot> stat(Path file) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    if (!attributes.isRegularFile()) {
+      return Optional.empty();
+    }
+    String name = file.getFileName().toString();
+    Instant createdAt = timeInName.apply(name).orElse(attributes.lastModifiedTime().toInstant());
+    return Optional.of(new StoredSnapshot(name, StorageKind.LOCAL, SnapshotLayout.localLocation(file),
+        attributes.size(), createdAt, nodeName, null, MetadataSidecar.read(SnapshotLayout.localMetadataFile(dir, name))));
+  }
+
+  /**
+   * Copies a finished snapshot in under {@code metadata.fileName()} (via a {@code .part} file and a rename, mode
+   * 0600) and writes its metadata sidecar when there is extra metadata.
+   */
+  @Override
+  public StoredSnapshot put(Path file, SnapshotMetadata metadata) throws IOException {
+    checkDirectory(true);
+    Path target = pathOf(metadata.fileName());
+    Path part = SnapshotLayout.partFile(dir, metadata.fileName());
+    Files.deleteIfExists(part);
+    try {
+      try (FileChannel out = PrivateFiles.createPrivate(part); FileChannel in = FileChannel.open(file)) {
+        long size = in.size();
+        for (long done = 0; done < size; ) {
+          done += in.transferTo(done, size - done, out);
+        }
+        out.force(true);
+      }
+      PrivateFiles.moveAtomically(part, target);
+    } finally {
+      Files.deleteIfExists(part);
+    }
+    writeMetadata(metadata.fileName(), metadata.extra());
+    return find(metadata.fileName()).orElseThrow(() -> new NoSuchFileException(target.toString()));
+  }
+
+  /** Writes the k3s extra-metadata sidecar {@code <dir>/../.metadata/<file>}; nothing when the map is empty. */
+  public void writeMetadata(String fileName, Map<String, String> extra) throws IOException {
+    if (extra.isEmpty()) {
+      return;
+    }
+    MetadataSidecar.write(SnapshotLayout.localMetadataFile(dir, fileName), extra);
+  }
+
+  @Override
+  public InputStream open(String fileName) throws IOException {
+    return Files.newInputStream(pathOf(fileName));
+  }
+
+  @Override
+  public boolean delete(String fileName) throws IOException {
+    boolean snapshot = Files.deleteIfExists(pathOf(fileName));
+    boolean sidecar = Files.deleteIfExists(SnapshotLayout.localMetadataFile(dir, fileName));
+    return snapshot || sidecar;
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.etcdsnapshot;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md's layers: the engine and storage know nothing of Kubernetes. */
+class LayerBoundariesTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.etcdsnapshot");
+  }
+
+  @Test
+  void engineAndStorageImportNoKubernetesLibrary() {
+    noClasses().that().resideInAnyPackage("dev.etcdsnapshot.engine..", "dev.etcdsnapshot.storage..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..")
+        .check(classes);
+  }
+
+  @Test
+  void storageDoesNotDependOnTheEngine() {
+    noClasses().that().resideInAPackage("dev.etcdsnapshot.storage..")
+        .should().dependOnClassesThat().resideInAPackage("dev.etcdsnapshot.engine..")
+        .check(classes);
+  }
+}

@@ -1,0 +1,215 @@
+package dev.etcdsnapshot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdsnapshot.engine.SnapshotIntegrityTestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line without etcd: parsing, listing, deleting, pruning, verifying, and the one-line errors. */
+class CliTest {
+
+  @TempDir Path tmp;
+  private Path dir;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    dir = Files.createDirectory(tmp.resolve("snapshots"));
+  }
+
+  private CliRun run(String... args) {
+    return CliRun.of(args);
+  }
+
+  private void snapshotFile(String name) throws Exception {
+    Files.write(dir.resolve(name), SnapshotIntegrityTestData.snapshotBytes(1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "save", "ls", "list", "l", "delete", "prune", "verify"})
+  void everyCommandHasHelp(String command) {
+    CliRun run = command.isEmpty() ? run("--help") : run(command, "--help");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).startsWith("Usage: etcd-snapshot-operator");
+  }
+
+  @Test
+  void saveHelpShowsK3sFlagNamesAndAliases() {
+    String help = run("save", "--help").out();
+    assertThat(help).contains("--endpoints", "--cacert", "--cert", "--key", "--node-name", "--dir",
+        "--etcd-snapshot-dir", "--name", "--snapshot-compress", "--etcd-snapshot-compress", "--snapshot-retention",
+        "--etcd-snapshot-retention", "https://127.0.0.1:2379");
+  }
+
+  @Test
+  void lsPrintsATabwriterTableOldestFirst() throws Exception {
+    snapshotFile("on-demand-n1-1700000100");
+    snapshotFile("etcd-snapshot-n1-1700000000");
+
+    CliRun run = run("ls", "--dir", dir.toString(), "--node-name", "n1");
+
+    assertThat(run.code()).isZero();
+    String loc = "file://" + dir;
+    String[] lines = run.out().split("\n");
+    int nameWidth = "etcd-snapshot-n1-1700000000".length() + 1;
+    int locWidth = (loc + "/etcd-snapshot-n1-1700000000").length() + 1;
+    assertThat(lines).containsExactly(
+        pad("Name", nameWidth) + pad("Location", locWidth) + "Size Created",
+        pad("etcd-snapshot-n1-1700000000", nameWidth) + pad(loc + "/etcd-snapshot-n1-1700000000", locWidth)
+            + "4128 2023-11-14T22:13:20Z",
+        pad("on-demand-n1-1700000100", nameWidth) + pad(loc + "/on-demand-n1-1700000100", locWidth)
+            + "4128 2023-11-14T22:15:00Z");
+  }
+
+  private static String pad(String s, int width) {
+    return s + " ".repeat(width - s.length());
+  }
+
+  @Test
+  void lsJsonAndYamlAreKubernetesListsNamedByLegacyKey() throws Exception {
+    snapshotFile("on-demand-n1-1700000100");
+
+    CliRun json = run("list", "--dir", dir.toString(), "--node-name", "n1", "-o", "json");
+    CliRun yaml = run("l", "--dir", dir.toString(), "--node-name", "n1", "--output", "yaml");
+
+    assertThat(json.code()).isZero();
+    assertThat(json.out()).contains("\"kind\" : \"List\"", "\"apiVersion\" : \"v1\"",
+        "\"name\" : \"local-on-demand-n1-1700000100\"", "\"kind\" : \"ETCDSnapshotFile\"",
+        "\"snapshotName\" : \"on-demand-n1-1700000100\"", "\"size\" : \"4128\"",
+        "\"creationTime\" : \"2023-11-14T22:15:00Z\"", "\"readyToUse\" : true", "\"nodeName\" : \"n1\"");
+    assertThat(yaml.out()).startsWith("apiVersion: v1\n").contains("kind: List", "- apiVersion: k3s.cattle.io/v1",
+        "name: local-on-demand-n1-1700000100");
+  }
+
+  @Test
+  void lsRefusesAnUnknownFormat() {
+    CliRun run = run("ls", "--dir", dir.toString(), "-o", "xml");
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.errLines()).containsExactly("invalid output format: xml");
+  }
+
+  @Test
+  void deleteSaysWhatItDeletedAndWhatWasNotFound() throws Exception {
+    snapshotFile("on-demand-n1-1");
+    Files.createDirectories(tmp.resolve(".metadata"));
+    Files.writeString(tmp.resolve(".metadata/on-demand-n1-1"), "{}");
+
+    CliRun run = run("delete", "--dir", dir.toString(), "on-demand-n1-1", "missing-n1-2");
+
+    assertThat(run.out()).isEqualTo("Snapshot on-demand-n1-1 deleted.\n");
+    assertThat(run.errLines()).containsExactly("Snapshot missing-n1-2 not found.");
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(dir.resolve("on-demand-n1-1")).doesNotExist();
+    assertThat(tmp.resolve(".metadata/on-demand-n1-1")).doesNotExist();
+  }
+
+  @Test
+  void deleteNeedsANameAndRefusesPaths() throws Exception {
+    assertThat(run("delete", "--dir", dir.toString()).errLines()).containsExactly("no snapshots given for removal");
+    Files.writeString(tmp.resolve("precious"), "x");
+    CliRun escape = run("delete", "--dir", dir.toString(), "../precious");
+    assertThat(escape.code()).isEqualTo(1);
+    assertThat(escape.errLines()).singleElement().asString().startsWith("invalid snapshot file name \"../precious\"");
+    assertThat(tmp.resolve("precious")).exists();
+  }
+
+  @Test
+  void prunePrunesOnDemandByDefaultKeepingTheNewest() throws Exception {
+    for (int t = 1; t <= 4; t++) {
+      snapshotFile("on-demand-n1-" + t);
+    }
+    snapshotFile("etcd-snapshot-n1-1");
+
+    CliRun run = run("prune", "--dir", dir.toString(), "--snapshot-retention", "2");
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).isEqualTo("Snapshot on-demand-n1-2 deleted.\nSnapshot on-demand-n1-1 deleted.\n");
+    assertThat(dir.resolve("etcd-snapshot-n1-1")).exists();
+    assertThat(run("prune", "--dir", dir.toString(), "--name", "etcd-snapshot", "--etcd-snapshot-retention", "1")
+        .out()).isEmpty();
+  }
+
+  @Test
+  void badRetentionIsOneLine() {
+    CliRun negative = run("prune", "--dir", dir.toString(), "--snapshot-retention", "-1");
+    CliRun text = run("prune", "--dir", dir.toString(), "--snapshot-retention", "many");
+    assertThat(negative.code()).isEqualTo(1);
+    assertThat(negative.errLines()).containsExactly("--snapshot-retention must be 0 or more, got -1");
+    assertThat(text.code()).isEqualTo(2);
+    assertThat(text.errLines()).singleElement().asString().contains("'many' is not an int");
+  }
+
+  @Test
+  void verifyReportsOkAndCorruption() throws Exception {
+    snapshotFile("on-demand-n1-1");
+    byte[] bad = SnapshotIntegrityTestData.snapshotBytes(1);
+    bad[10] ^= 1;
+    Files.write(tmp.resolve("bad.db"), bad);
+
+    CliRun ok = run("verify", "--dir", dir.toString(), "on-demand-n1-1");
+    CliRun corrupt = run("verify", "--dir", dir.toString(), tmp.resolve("bad.db").toString());
+    CliRun missing = run("verify", "--dir", dir.toString(), "nope");
+
+    assertThat(ok.code()).isZero();
+    assertThat(ok.out()).startsWith("Snapshot " + dir.resolve("on-demand-n1-1") + " OK: 4128 bytes, sha256 ");
+    assertThat(corrupt.code()).isEqualTo(1);
+    assertThat(corrupt.errLines()).singleElement().asString()
+        .startsWith("Snapshot " + tmp.resolve("bad.db") + " is corrupt: expected sha256 ");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.errLines()).containsExactly(dir.resolve("nope") + ": no such snapshot file");
+  }
+
+  @Test
+  void saveRefusesBadInputBeforeConnecting() {
+    assertThat(run("save", "--dir", dir.toString(), "--name", "../x").errLines()).singleElement().asString()
+        .startsWith("invalid snapshot name \"../x\"");
+    assertThat(run("save", "--dir", dir.toString(), "--node-name", "a/b").errLines()).singleElement().asString()
+        .startsWith("invalid node name \"a/b\"");
+    assertThat(run("save", "--dir", dir.toString(), "--cacert", tmp.resolve("ca.pem").toString()).errLines())
+        .containsExactly("--cacert: file " + tmp.resolve("ca.pem") + " does not exist");
+    assertThat(run("save", "--dir", dir.toString(), "--cert", tmp.resolve("c.pem").toString()).errLines())
+        .containsExactly("--cert: file " + tmp.resolve("c.pem") + " does not exist");
+    assertThat(run("save", "--dir", dir.toString(), "--key", tmp.resolve("k.pem").toString()).errLines())
+        .containsExactly("--key: file " + tmp.resolve("k.pem") + " does not exist");
+    assertThat(run("save", "--dir", dir.toString(), "--endpoints", "127.0.0.1:2379").errLines()).singleElement()
+        .asString().startsWith("--endpoints: invalid etcd endpoint \"127.0.0.1:2379\"");
+    assertThat(run("save", "--dir", dir.toString(), "--endpoints", "http://a:1,http://b:2").errLines())
+        .containsExactly("--endpoints: a snapshot is taken from exactly one etcd member, got 2 endpoints");
+    assertThat(run("save", "--dir", dir.toString(), "extra").code()).isEqualTo(2);
+  }
+
+  @Test
+  void unreadableTlsFilesAreOneLineNamingTheFlag() throws Exception {
+    Path garbage = Files.writeString(tmp.resolve("garbage.pem"), "not pem");
+    CliRun badKey = run("save", "--dir", dir.toString(), "--cert", garbage.toString(), "--key", garbage.toString());
+    CliRun badCa = run("save", "--dir", dir.toString(), "--cacert", garbage.toString());
+    assertThat(badKey.code()).isEqualTo(1);
+    assertThat(badKey.errLines()).containsExactly("--key: no PEM private key found in " + garbage);
+    assertThat(badCa.errLines()).singleElement().asString().startsWith("--cacert: cannot read certificates from ");
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void missingOrNonDirectoryDirsAreOneLine() throws Exception {
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    CliRun missing = run("ls", "--dir", tmp.resolve("nope").toString());
+    CliRun notDir = run("ls", "--dir", file.toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.errLines()).containsExactly(tmp.resolve("nope") + ": snapshot directory does not exist");
+    assertThat(notDir.errLines()).containsExactly(file + " is not a directory");
+  }
+
+  @Test
+  void unknownOptionsAreOneLineWithAHelpHint() {
+    CliRun run = run("ls", "--bogus");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.errLines()).containsExactly("Unknown option: '--bogus' (see 'etcd-snapshot-operator ls --help')");
+  }
+}

@@ -1,0 +1,16 @@
+package dev.etcdsnapshot.engine;
+
+import java.nio.file.Path;
+
+/** Run in a child JVM by {@link NodeLockTest}: holds a node lock until its stdin closes. */
+public final class NodeLockHolder {
+  private NodeLockHolder() {}
+
+  public static void main(String[] args) throws Exception {
+    try (NodeLock.Held held = NodeLock.acquire(Path.of(args[0]), args[1])) {
+      System.out.println("locked");
+      System.out.flush();
+      System.in.read();
+    }
+  }
+}

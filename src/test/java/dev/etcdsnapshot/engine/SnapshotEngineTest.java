@@ -1,0 +1,269 @@
+package dev.etcdsnapshot.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
+import dev.etcdsnapshot.storage.SnapshotMetadata;
+import dev.etcdsnapshot.storage.SnapshotStore;
+import dev.etcdsnapshot.storage.StorageKind;
+import dev.etcdsnapshot.storage.StoredSnapshot;
+import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The save pipeline's bookkeeping — upload, remote retention scopes, failure stages — with snapshot-shaped bytes
+ * instead of etcd (the stream itself is covered against a real etcd in {@code SnapshotEngineIT}).
+ */
+class SnapshotEngineTest {
+
+  private static final SnapshotSource BYTES = new SnapshotSource() {
+    @Override
+    public long writeTo(OutputStream out) throws IOException {
+      try {
+        byte[] bytes = SnapshotIntegrityTest.snapshotBytes(2);
+        out.write(bytes);
+        return bytes.length;
+      } catch (IOException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "test bytes";
+    }
+  };
+
+  @TempDir Path tmp;
+  private Path dir;
+  private RemoteFake remote;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    dir = Files.createDirectory(tmp.resolve("snapshots"));
+    remote = new RemoteFake(Files.createDirectory(tmp.resolve("remote")));
+  }
+
+  private SnapshotEngine engine(String node, long seconds) {
+    LocalSnapshotStore store = new LocalSnapshotStore(dir, false, node, SnapshotNames::parseTimestamp);
+    return new SnapshotEngine(store, BYTES, Clock.fixed(Instant.ofEpochSecond(seconds), ZoneOffset.UTC));
+  }
+
+  private static SaveRequest withRemote(String prefix, RemoteCopy copy) {
+    return new SaveRequest(prefix, false, 0, Map.of(), "0123456789ab", "cluster-1", Optional.of(copy));
+  }
+
+  @Test
+  void uploadsTheSavedFileWithItsMetadata() {
+    SaveResult result = engine("n1", 100).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 0, RetentionScope.NODE)));
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.created()).extracting(StoredSnapshot::kind).containsExactly(StorageKind.LOCAL, StorageKind.S3);
+    assertThat(remote.puts).singleElement().satisfies(m -> {
+      assertThat(m.fileName()).isEqualTo("etcd-snapshot-n1-100");
+      assertThat(m.nodeName()).isEqualTo("n1");
+      assertThat(m.tokenHash()).isEqualTo("0123456789ab");
+      assertThat(m.clusterId()).isEqualTo("cluster-1");
+      assertThat(m.createdAt()).isEqualTo(Instant.ofEpochSecond(100));
+    });
+  }
+
+  @Test
+  void aFailedUploadKeepsTheLocalSnapshot() {
+    remote.failPuts = true;
+    SaveResult result = engine("n1", 100).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 0, RetentionScope.NODE)));
+
+    assertThat(result.savedLocally()).isTrue();
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.failures()).singleElement().satisfies(f -> {
+      assertThat(f.stage()).isEqualTo(Stage.UPLOAD);
+      assertThat(f.kind()).isEqualTo(StorageKind.S3);
+      assertThat(f.message()).isEqualTo("failed to upload snapshot etcd-snapshot-n1-100: bucket unavailable");
+    });
+    assertThat(dir.resolve("etcd-snapshot-n1-100")).exists();
+  }
+
+  @Test
+  void nodeScopedRemoteRetentionCountsOnlyThisNodesUploads() {
+    engine("n2", 1).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 1, RetentionScope.NODE)));
+    engine("n1", 2).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 1, RetentionScope.NODE)));
+    SaveResult third = engine("n1", 3).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 1, RetentionScope.NODE)));
+
+    assertThat(third.pruned()).extracting(StoredSnapshot::fileName).containsExactly("etcd-snapshot-n1-2");
+    assertThat(remote.names()).containsExactlyInAnyOrder("etcd-snapshot-n2-1", "etcd-snapshot-n1-3");
+  }
+
+  @Test
+  void clusterScopedRemoteRetentionCountsEveryNode() {
+    engine("n2", 1).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 1, RetentionScope.CLUSTER)));
+    SaveResult second = engine("n1", 2).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 1, RetentionScope.CLUSTER)));
+
+    assertThat(second.pruned()).extracting(StoredSnapshot::fileName).containsExactly("etcd-snapshot-n2-1");
+    assertThat(remote.names()).containsExactly("etcd-snapshot-n1-2");
+  }
+
+  @Test
+  void aFailedRetentionIsReportedAndTheSnapshotKept() {
+    remote.failLists = true;
+    SaveResult result = engine("n1", 5).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 1, RetentionScope.NODE)));
+
+    assertThat(result.savedLocally()).isTrue();
+    assertThat(result.failures()).singleElement().satisfies(f -> {
+      assertThat(f.stage()).isEqualTo(Stage.RETENTION);
+      assertThat(f.message()).isEqualTo("failed to apply S3 snapshot retention policy: list refused");
+    });
+  }
+
+  @Test
+  void onDemandSavesNeverPruneEvenWithRetention() throws Exception {
+    for (long t = 1; t <= 3; t++) {
+      SaveRequest request = new SaveRequest("on-demand", false, 1, Map.of(), null, null, Optional.empty());
+      assertThat(engine("n1", t).save(request).pruned()).isEmpty();
+    }
+    assertThat(files()).hasSize(3);
+  }
+
+  @Test
+  void aBadPrefixIsRefusedBeforeAnythingIsWritten() {
+    assertThatThrownBy(() -> engine("n1", 1).save(SaveRequest.of("../escape")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("invalid snapshot name \"../escape\"");
+    assertThatThrownBy(() -> engine("a/b", 1).save(SaveRequest.of("on-demand")))
+        .hasMessageStartingWith("invalid node name \"a/b\"");
+    assertThat(files()).isEmpty();
+    assertThat(tmp.resolve("escape-n1-1")).doesNotExist();
+  }
+
+  @Test
+  void aMissingCustomDirectoryIsASaveFailure() {
+    LocalSnapshotStore missing = new LocalSnapshotStore(tmp.resolve("gone"), false, "n1", SnapshotNames::parseTimestamp);
+    SaveResult result = new SnapshotEngine(missing, BYTES, Clock.fixed(Instant.ofEpochSecond(9), ZoneOffset.UTC))
+        .save(SaveRequest.of("on-demand"));
+
+    assertThat(result.failures()).singleElement().satisfies(f -> {
+      assertThat(f.stage()).isEqualTo(Stage.SAVE);
+      assertThat(f.message()).isEqualTo("failed to save snapshot on-demand-n1-9: " + tmp.resolve("gone")
+          + ": snapshot directory does not exist");
+    });
+    assertThat(tmp.resolve("gone")).doesNotExist();
+  }
+
+  @Test
+  void aStreamWithoutTrailerLeavesNoPartFile() {
+    SnapshotSource truncated = new SnapshotSource() {
+      @Override
+      public long writeTo(OutputStream out) throws IOException {
+        out.write(new byte[1000]);
+        return 1000;
+      }
+
+      @Override
+      public String describe() {
+        return "etcd at test";
+      }
+    };
+    LocalSnapshotStore store = new LocalSnapshotStore(dir, false, "n1", SnapshotNames::parseTimestamp);
+    SaveResult result = new SnapshotEngine(store, truncated, Clock.fixed(Instant.ofEpochSecond(9), ZoneOffset.UTC))
+        .save(SaveRequest.of("on-demand"));
+
+    assertThat(result.failures()).singleElement().extracting(SnapshotFailure::message).isEqualTo(
+        "failed to save snapshot on-demand-n1-9: corrupt snapshot stream from etcd at test: "
+            + "sha256 checksum not found [bytes: 1000]");
+    assertThat(files()).isEmpty();
+  }
+
+  @Test
+  void partFilesOfAKilledSaveOfThisNodeAreRemovedByTheNextSave() throws Exception {
+    Files.writeString(dir.resolve("on-demand-n1-5.part"), "killed");
+    Files.writeString(dir.resolve("etcd-snapshot-n1-6.zip.part"), "killed");
+    Files.writeString(dir.resolve("on-demand-n2-5.part"), "another node's");
+
+    assertThat(engine("n1", 9).save(SaveRequest.of("on-demand")).succeeded()).isTrue();
+
+    assertThat(files()).containsExactlyInAnyOrder("on-demand-n1-9", "on-demand-n2-5.part");
+  }
+
+  private List<String> files() {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A remote store kept in a directory, reporting itself as S3, that can be told to fail. */
+  private static final class RemoteFake implements SnapshotStore {
+    private final LocalSnapshotStore files;
+    private final Map<String, String> uploader = new java.util.HashMap<>();
+    final List<SnapshotMetadata> puts = new ArrayList<>();
+    boolean failPuts;
+    boolean failLists;
+
+    RemoteFake(Path dir) {
+      this.files = new LocalSnapshotStore(dir, false, "unused", SnapshotNames::parseTimestamp);
+    }
+
+    @Override
+    public StorageKind kind() {
+      return StorageKind.S3;
+    }
+
+    @Override
+    public List<StoredSnapshot> list() throws IOException {
+      if (failLists) {
+        throw new IOException("list refused");
+      }
+      return files.list().stream().map(s -> new StoredSnapshot(s.fileName(), StorageKind.S3,
+          "s3://bucket/" + s.fileName(), s.size(), s.createdAt(), uploader.get(s.fileName()), null, Map.of()))
+          .toList();
+    }
+
+    @Override
+    public StoredSnapshot put(Path file, SnapshotMetadata metadata) throws IOException {
+      if (failPuts) {
+        throw new IOException("bucket unavailable");
+      }
+      puts.add(metadata);
+      uploader.put(metadata.fileName(), metadata.nodeName());
+      StoredSnapshot local = files.put(file, metadata);
+      return new StoredSnapshot(local.fileName(), StorageKind.S3, "s3://bucket/" + local.fileName(), local.size(),
+          local.createdAt(), metadata.nodeName(), metadata.tokenHash(), Map.of());
+    }
+
+    @Override
+    public InputStream open(String fileName) throws IOException {
+      return files.open(fileName);
+    }
+
+    @Override
+    public boolean delete(String fileName) throws IOException {
+      return files.delete(fileName);
+    }
+
+    List<String> names() {
+      try {
+        return list().stream().map(StoredSnapshot::fileName).toList();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
