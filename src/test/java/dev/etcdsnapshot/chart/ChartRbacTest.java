@@ -56,7 +56,26 @@ class ChartRbacTest {
         .containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "patch", "delete");
     assertThat(verbs(role, "", "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs(role, "", "events")).containsExactly("create");
-    assertThat(resources(role)).containsExactlyInAnyOrder("etcdsnapshotfiles", "nodes", "events");
+    assertThat(verbs(role, "", "namespaces")).containsExactly("get");
+    assertThat(resources(role)).containsExactlyInAnyOrder("etcdsnapshotfiles", "nodes", "events", "namespaces");
+    for (JsonNode rule : role.get("rules")) {
+      if (texts(rule.get("resources")).contains("namespaces")) {
+        assertThat(texts(rule.get("resourceNames"))).as("only the cluster id").containsExactly("kube-system");
+      }
+    }
+  }
+
+  @Test
+  void kubeSystemGrantsOnlyTheFlavoursExtraMetadataConfigMap() {
+    for (String preset : List.of("k3s", "rke2")) {
+      ObjectNode role = Chart.render(tmp, Map.of("preset", preset)).get("Role", Chart.RELEASE + "-extra-metadata");
+
+      assertThat(role.at("/metadata/namespace").asText()).isEqualTo("kube-system");
+      assertThat(role.get("rules")).hasSize(1);
+      assertThat(texts(role.at("/rules/0/resources"))).containsExactly("configmaps");
+      assertThat(texts(role.at("/rules/0/verbs"))).containsExactly("get");
+      assertThat(texts(role.at("/rules/0/resourceNames"))).containsExactly(preset + "-etcd-snapshot-extra-metadata");
+    }
   }
 
   @Test
@@ -94,7 +113,7 @@ class ChartRbacTest {
 
     List<ObjectNode> bindings = new ArrayList<>(m.ofKind("ClusterRoleBinding"));
     bindings.addAll(m.ofKind("RoleBinding"));
-    assertThat(bindings).hasSize(3);
+    assertThat(bindings).hasSize(4);
     for (ObjectNode b : bindings) {
       assertThat(b.at("/subjects/0/kind").asText()).isEqualTo("ServiceAccount");
       assertThat(b.at("/subjects/0/name").asText()).isEqualTo(sa);
