@@ -88,6 +88,11 @@ final class OperatorHarness implements AutoCloseable {
     return runtime;
   }
 
+  /** The i-th runtime started, in start order. */
+  OperatorRuntime runtime(int i) {
+    return runtimes.get(i);
+  }
+
   /** The finished snapshot files (no metadata, no {@code .part} being written) in a directory, sorted. */
   static List<String> files(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {

@@ -105,6 +105,21 @@ class RequestIT {
     assertThat(harness.events(OperatorHarness.NS, "RequestSucceeded"))
         .filteredOn(e -> "before-upgrade".equals(e.getInvolvedObject().getName())).hasSize(1);
 
+    // The metrics endpoint shows the save, its size and JOSDK's own reconciler metrics.
+    var http = java.net.http.HttpClient.newHttpClient();
+    String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        "http://127.0.0.1:" + harness.runtime(0).httpPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics)
+        .contains("etcd_snapshot_save_duration_seconds_count{phase=\"on-demand\",status=\"success\",storage=\"local\"}")
+        .contains("etcd_snapshot_size_bytes_count{node=\"node-a\",storage=\"local\"}")
+        .contains("etcd_snapshot_last_success_timestamp_seconds{node=\"node-a\",storage=\"local\"}")
+        .contains("etcd_snapshot_sync_duration_seconds_count{status=\"success\",storage=\"local\"}")
+        .contains("operator_sdk_");
+    assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        "http://127.0.0.1:" + harness.runtime(0).httpPort() + "/readyz")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
     // Applying the same request again changes nothing: no new snapshot, same status.
     client.resource(request("before-upgrade", spec)).update();
     Thread.sleep(1500);
