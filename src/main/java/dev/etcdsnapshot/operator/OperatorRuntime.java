@@ -137,7 +137,7 @@ public final class OperatorRuntime implements AutoCloseable {
     leader.register(new RequestLeaderReconciler(client, clock, leases, writer, events, timing.agentGrace(),
         timing.requestRecheck()), o -> o.withName("request-leader").withGenerationAware(false)
         .settingNamespaces(config.namespaces()));
-    leader.register(new S3SyncReconciler(reader, stores, inventory, metrics, clock, config.syncInterval()),
+    leader.register(new S3SyncReconciler(reader, stores, inventory, metrics, config.syncInterval()),
         o -> o.withName("schedule-s3-sync").settingNamespaces(config.namespaces()));
     SnapshotFileWatch localFiles = SnapshotFileWatch.start(client, new SnapshotFileFinalizer(client,
             new StorageDeleter(node, engine, s3Stores), snapshotEvents, config.flavor()), config.flavor(), node, node,

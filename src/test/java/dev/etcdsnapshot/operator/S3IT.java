@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -45,13 +45,15 @@ class S3IT {
   static S3Server s3;
   static OperatorHarness harness;
   static Path dir;
+  static MutableClock clock;
 
   @BeforeAll
   static void start() throws Exception {
     etcd = EtcdCluster.start(1);
     s3 = S3Server.builder().start().createBucket("one").createBucket("two");
     TestCrds.create(client);
-    harness = new OperatorHarness(client, server, Clock.systemUTC());
+    clock = new MutableClock(Instant.now());
+    harness = new OperatorHarness(client, server, clock);
     dir = harness.startAgent("node-s", etcd.member(0));
   }
 
@@ -160,6 +162,22 @@ class S3IT {
     client.resource(secret("not-yet", s3.secret("one"))).update();
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(ready("with-s3").getStatus())
         .isEqualTo("True"));
+
+    // The leader's S3 sync (on the interval, per schedule with S3) adds objects found in the bucket and removes
+    // the objects of deleted ones (after the 1 minute grace for fresh objects, so an old one is used here).
+    String found = "found-node-x-1700000000";
+    s3.client().putObject(b -> b.bucket("one").key(found), software.amazon.awssdk.core.sync.RequestBody.fromString(
+        "not really a snapshot, but storage is the truth"));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(harness.objects("s3"))
+        .anySatisfy(o -> {
+          assertThat(o.getSpec().getSnapshotName()).isEqualTo(found);
+          assertThat(o.getSpec().getS3().getBucket()).isEqualTo("one");
+          assertThat(o.getMetadata().getName()).startsWith("s3-found-node-x-1700000000-");
+        }));
+    s3.client().deleteObject(b -> b.bucket("one").key(found));
+    clock.advance(Duration.ofMinutes(2));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(harness.objects("s3"))
+        .noneMatch(o -> found.equals(o.getSpec().getSnapshotName())));
 
     // A request whose Secret is missing still saves locally; it fails for the S3 part and says why.
     EtcdSnapshotRequest local = finished(request("local-only", "missing").getMetadata().getName());

@@ -18,20 +18,16 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The leader's S3 sync: for every schedule with S3 settings, mirror that store's objects into ETCDSnapshotFile
  * objects (add what is found, remove what is gone after the 1 minute grace, expire failure records), on the sync
- * interval and at once when the schedule's Secret changes. A store shared by several schedules is listed once per
- * interval.
+ * interval and at once when the schedule's Secret changes. A store shared by several schedules is listed by each
+ * (a list per schedule and interval; the writes happen once, as only differences are written).
  */
 public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> {
 
@@ -41,17 +37,14 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
   private final RemoteStores stores;
   private final SnapshotInventory inventory;
   private final SnapshotMetrics metrics;
-  private final Clock clock;
   private final Duration interval;
-  private final Map<S3StoreIdentity, Instant> lastSynced = new ConcurrentHashMap<>();
 
   public S3SyncReconciler(S3SecretReader reader, RemoteStores stores, SnapshotInventory inventory,
-      SnapshotMetrics metrics, Clock clock, Duration interval) {
+      SnapshotMetrics metrics, Duration interval) {
     this.reader = reader;
     this.stores = stores;
     this.inventory = inventory;
     this.metrics = metrics;
-    this.clock = clock;
     this.interval = interval;
   }
 
@@ -78,19 +71,13 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
     return UpdateControl.<EtcdSnapshotSchedule>noUpdate().rescheduleAfter(interval);
   }
 
-  /** Syncs one store unless it was synced less than half an interval ago. */
+  /** Syncs one store's objects with its listing. */
   public void sync(S3Source source) throws S3ConfigException {
     S3StoreIdentity identity = stores.identity(source);
-    Instant now = clock.instant();
-    Instant last = lastSynced.get(identity);
-    if (last != null && now.isBefore(last.plus(interval.dividedBy(2)))) {
-      return;
-    }
     long started = System.nanoTime();
     boolean ok = false;
     try (SnapshotStore store = stores.open(source).store()) {
       inventory.syncS3(identity, store.list());
-      lastSynced.put(identity, now);
       ok = true;
     } catch (Exception e) {
       LOG.warn("S3 sync of bucket {} failed: {}", identity.bucket(), e.getMessage());
