@@ -203,4 +203,34 @@ class ScheduleIT {
         .contains(object.getMetadata().getName());
     client.resource(get("deleting")).delete();
   }
+
+  @Test
+  @Order(4)
+  void aTickThatFindsASnapshotRunningIsSkippedAndSaysSo() throws Exception {
+    EtcdSnapshotScheduleSpec spec = new EtcdSnapshotScheduleSpec();
+    spec.setSchedule("*/5 * * * *");
+    spec.setName("busy");
+    spec.setNodes(List.of("node-a"));
+    create("busy", spec);
+    Instant slot = CronSchedule.parse("*/5 * * * *", "UTC").nextAfter(clock.instant()).get();
+    try (var held = dev.etcdsnapshot.engine.NodeLock.acquire(dirA, "node-a")) {
+      clock.set(slot.plusSeconds(1));
+      await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+        assertThat(get("busy").getStatus().getNodes()).singleElement().satisfies(e -> {
+          assertThat(e.getLastScheduleTime()).isEqualTo(slot.toString());
+          assertThat(e.getPhase()).isEqualTo("Skipped");
+          assertThat(e.getMessage()).contains("already running");
+        });
+        assertThat(condition("busy", "Degraded")).satisfies(c -> {
+          assertThat(c.getStatus()).isEqualTo("True");
+          assertThat(c.getReason()).isEqualTo("SnapshotSkipped");
+        });
+      });
+    }
+    assertThat(harness.events(OperatorHarness.NS, "SnapshotSkipped"))
+        .filteredOn(e -> "busy".equals(e.getInvolvedObject().getName())).hasSize(1);
+    Thread.sleep(1000);
+    assertThat(filesWith(dirA, "busy")).as("the skipped slot is not run later").isEmpty();
+    client.resource(get("busy")).delete();
+  }
 }
