@@ -1,0 +1,75 @@
+package dev.etcdsnapshot.operator.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
+import dev.etcdsnapshot.operator.agent.RunOutcome;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ScheduleNodeEntriesTest {
+
+  static final Instant SLOT = Instant.parse("2026-05-01T12:00:00Z");
+
+  static EtcdSnapshotSchedule schedule() {
+    EtcdSnapshotSchedule s = new EtcdSnapshotSchedule();
+    s.setMetadata(new ObjectMetaBuilder().withName("s").withNamespace("ns").withGeneration(1L).build());
+    return s;
+  }
+
+  static RunOutcome ok(String file) {
+    return new RunOutcome(RunOutcome.Kind.SUCCEEDED, file, List.of("local-" + file + "-abc123"), "", Optional.empty());
+  }
+
+  @Test
+  void aSlotIsClaimedOncePerNode() {
+    EtcdSnapshotSchedule s = schedule();
+    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING)).isTrue();
+    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING)).isFalse();
+    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT.minusSeconds(3600), ScheduleNodeEntries.RUNNING))
+        .as("an older slot is never taken after a newer one").isFalse();
+    assertThat(ScheduleNodeEntries.claim(s, "b", SLOT, ScheduleNodeEntries.RUNNING)).isTrue();
+    assertThat(s.getStatus().getLastScheduleTime()).isEqualTo(SLOT.toString());
+  }
+
+  @Test
+  void lastSuccessWaitsForEveryNodeOfTheSlot() {
+    EtcdSnapshotSchedule s = schedule();
+    ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING);
+    ScheduleNodeEntries.claim(s, "b", SLOT, ScheduleNodeEntries.RUNNING);
+    ScheduleNodeEntries.recordOutcome(s, "a", SLOT, ok("f-a"), SLOT.plusSeconds(2));
+    assertThat(s.getStatus().getLastSuccessTime()).isNull();
+    assertThat(s.getStatus().getLastSnapshotNames()).containsExactly("local-f-a-abc123");
+    ScheduleNodeEntries.recordOutcome(s, "b", SLOT, ok("f-b"), SLOT.plusSeconds(3));
+    assertThat(s.getStatus().getLastSuccessTime()).isEqualTo(SLOT.plusSeconds(3).toString());
+    assertThat(s.getStatus().getLastSnapshotNames()).containsExactly("local-f-a-abc123", "local-f-b-abc123");
+  }
+
+  @Test
+  void failuresAndSkipsMakeTheScheduleDegraded() {
+    EtcdSnapshotSchedule s = schedule();
+    ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING);
+    ScheduleNodeEntries.recordOutcome(s, "a", SLOT, new RunOutcome(RunOutcome.Kind.FAILED, "f", List.of(),
+        "failed to save snapshot f: etcd unreachable", Optional.empty()), SLOT.plusSeconds(1));
+    assertThat(ScheduleConditions.refreshDegraded(s, SLOT)).isTrue();
+    assertThat(s.getStatus().getConditions()).singleElement().satisfies(c -> {
+      assertThat(c.getType()).isEqualTo("Degraded");
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getReason()).isEqualTo("SnapshotFailed");
+      assertThat(c.getMessage()).isEqualTo("node a: failed (failed to save snapshot f: etcd unreachable)");
+    });
+    assertThat(ScheduleConditions.refreshDegraded(s, SLOT.plusSeconds(5))).as("unchanged: no write").isFalse();
+
+    Instant next = SLOT.plusSeconds(3600);
+    ScheduleNodeEntries.claim(s, "a", next, ScheduleNodeEntries.RUNNING);
+    ScheduleNodeEntries.recordOutcome(s, "a", next, ok("g"), next.plusSeconds(1));
+    ScheduleConditions.refreshDegraded(s, next);
+    assertThat(s.getStatus().getConditions()).singleElement().satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("SnapshotsSucceeded");
+    });
+  }
+}
