@@ -9,22 +9,15 @@ import java.util.List;
 import java.util.Objects;
 
 /** What an ETCDSnapshotSchedule last did and will do next. */
-@JsonClassDescription(
-    "Status says whether the schedule is valid, when it last ran and succeeded, and when it runs next.")
+@JsonClassDescription("Status says whether the schedule is valid, when it last ran and succeeded, and when it runs next.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({
-  "conditions", "lastScheduleTime", "nextScheduleTime", "lastSuccessTime", "lastSnapshotNames",
-  "observedGeneration"
-})
+@JsonPropertyOrder({"conditions", "lastScheduleTime", "nextScheduleTime", "lastSuccessTime", "lastSnapshotNames", "observedGeneration"})
 public class EtcdSnapshotScheduleStatus {
 
-  @JsonPropertyDescription(
-      "Conditions are Ready (the schedule is valid and its storage reachable) and Degraded (the last run, " +
-      "or part of it, failed), with a reason and message.")
+  @JsonPropertyDescription("Conditions are Ready (the schedule is valid and its storage reachable) and Degraded (the last run, or part of it, failed), with a reason and message.")
   private List<Condition> conditions;
 
-  @JsonPropertyDescription(
-      "LastScheduleTime is the scheduled time (RFC3339) of the last run started; a slot is never run twice.")
+  @JsonPropertyDescription("LastScheduleTime is the scheduled time (RFC3339) of the last run started; a slot is never run twice.")
   private String lastScheduleTime;
 
   @JsonPropertyDescription("NextScheduleTime is when the next run is due (RFC3339); empty while suspended or invalid.")
@@ -100,19 +93,11 @@ public class EtcdSnapshotScheduleStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        conditions, lastScheduleTime, nextScheduleTime, lastSuccessTime, lastSnapshotNames, observedGeneration);
+    return Objects.hash(conditions, lastScheduleTime, nextScheduleTime, lastSuccessTime, lastSnapshotNames, observedGeneration);
   }
 
   @Override
   public String toString() {
-    return "EtcdSnapshotScheduleStatus{"
-        + "conditions=" + conditions
-        + ", lastScheduleTime=" + lastScheduleTime
-        + ", nextScheduleTime=" + nextScheduleTime
-        + ", lastSuccessTime=" + lastSuccessTime
-        + ", lastSnapshotNames=" + lastSnapshotNames
-        + ", observedGeneration=" + observedGeneration
-        + "}";
+    return "EtcdSnapshotScheduleStatus{" + "conditions=" + conditions + ", " + "lastScheduleTime=" + lastScheduleTime + ", " + "nextScheduleTime=" + nextScheduleTime + ", " + "lastSuccessTime=" + lastSuccessTime + ", " + "lastSnapshotNames=" + lastSnapshotNames + ", " + "observedGeneration=" + observedGeneration + "}";
   }
 }

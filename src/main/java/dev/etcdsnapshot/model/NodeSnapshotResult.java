@@ -22,9 +22,7 @@ public class NodeSnapshotResult {
   @JsonPropertyDescription("SnapshotName is the snapshot's file name, with .zip when compressed.")
   private String snapshotName;
 
-  @JsonPropertyDescription(
-      "SnapshotFiles are the names of the ETCDSnapshotFile objects made for it (local and S3, or the " +
-      "failure records).")
+  @JsonPropertyDescription("SnapshotFiles are the names of the ETCDSnapshotFile objects made for it (local and S3, or the failure records).")
   private List<String> snapshotFiles;
 
   @JsonPropertyDescription("Message says what went wrong, or why the node was not waited for; never a credential.")
@@ -87,12 +85,6 @@ public class NodeSnapshotResult {
 
   @Override
   public String toString() {
-    return "NodeSnapshotResult{"
-        + "node=" + node
-        + ", phase=" + phase
-        + ", snapshotName=" + snapshotName
-        + ", snapshotFiles=" + snapshotFiles
-        + ", message=" + message
-        + "}";
+    return "NodeSnapshotResult{" + "node=" + node + ", " + "phase=" + phase + ", " + "snapshotName=" + snapshotName + ", " + "snapshotFiles=" + snapshotFiles + ", " + "message=" + message + "}";
   }
 }
