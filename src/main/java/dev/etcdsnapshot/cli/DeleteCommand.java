@@ -1,6 +1,7 @@
 package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.engine.SnapshotEngine;
+import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,21 +14,40 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code delete <name>...}: removes snapshots and their metadata by file name; exits 1 if any was not found. */
 @Command(name = "delete", mixinStandardHelpOptions = true,
-    description = "Delete snapshots (and their metadata) by file name, as ls shows it.")
+    description = "Delete snapshots (and their metadata) by file name, as ls shows it; with --s3 from the S3 "
+        + "folder too.")
 public final class DeleteCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin StorageOptions storage;
 
+  @Mixin S3Options s3;
+
   @Parameters(arity = "0..*", paramLabel = "NAME", description = "snapshot file names")
   List<String> names = new ArrayList<>();
 
   @Override
   public Integer call() throws IOException {
-    SnapshotEngine.DeleteResult result = SnapshotEngine.delete(storage.store(), names);
-    result.deleted().forEach(n -> spec.commandLine().getOut().println("Snapshot " + n + " deleted."));
-    result.notFound().forEach(n -> spec.commandLine().getErr().println("Snapshot " + n + " not found."));
-    return result.notFound().isEmpty() ? 0 : 1;
+    boolean withS3 = s3.enabled();
+    // As k3s: one line per removal (a name removed locally and from S3 is printed twice), a warning for names
+    // removed nowhere. Local removals are printed before S3 is touched, so an S3 failure cannot hide them.
+    SnapshotEngine.DeleteResult local = SnapshotEngine.delete(storage.store(), names);
+    local.deleted().forEach(n -> spec.commandLine().getOut().println("Snapshot " + n + " deleted."));
+    List<String> remoteDeleted = List.of();
+    if (withS3) {
+      try (S3SnapshotStore store = s3.store()) {
+        remoteDeleted = SnapshotEngine.delete(store, names).deleted();
+      }
+      remoteDeleted.forEach(n -> spec.commandLine().getOut().println("Snapshot " + n + " deleted."));
+    }
+    int notFound = 0;
+    for (String n : names) {
+      if (!local.deleted().contains(n) && !remoteDeleted.contains(n)) {
+        spec.commandLine().getErr().println("Snapshot " + n + " not found.");
+        notFound++;
+      }
+    }
+    return notFound == 0 ? 0 : 1;
   }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
         DeleteCommand.class,
         PruneCommand.class,
         VerifyCommand.class,
+        DownloadCommand.class,
     })
 public final class EtcdSnapshotCommand {
 

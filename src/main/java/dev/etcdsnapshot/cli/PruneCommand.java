@@ -2,6 +2,9 @@ package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.storage.StoredSnapshot;
+import dev.etcdsnapshot.engine.ScopedStore;
+import dev.etcdsnapshot.storage.s3.S3Settings;
+import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code prune}: keeps the newest {@code --snapshot-retention} snapshots whose name starts with {@code --name}. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
     description = "Delete all but the newest --snapshot-retention snapshots whose file name starts with --name "
-        + "(default on-demand, as k3s; use --name etcd-snapshot for scheduled ones).")
+        + "(default on-demand, as k3s; use --name etcd-snapshot for scheduled ones). With --s3 also the S3 "
+        + "folder, keeping --s3-retention (else --snapshot-retention) of this node's snapshots, or of every "
+        + "node's with --s3-retention-scope cluster.")
 public final class PruneCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -22,12 +27,25 @@ public final class PruneCommand implements Callable<Integer> {
 
   @Mixin SnapshotOptions snapshot;
 
+  @Mixin S3Options s3;
+
   @Override
   public Integer call() throws IOException {
     String prefix = snapshot.name();
     int keep = snapshot.retention();
-    List<StoredSnapshot> pruned = SnapshotEngine.prune(storage.store(), prefix, keep);
-    pruned.forEach(s -> spec.commandLine().getOut().println("Snapshot " + s.fileName() + " deleted."));
+    S3Settings settings = s3.enabled() ? s3.settings() : null;
+    print(SnapshotEngine.prune(storage.store(), prefix, keep));
+    if (settings != null) {
+      // k3s-compat §6.2: --s3-retention if given, else the local count.
+      int s3Keep = settings.retentionSet() ? settings.retention() : keep;
+      try (S3SnapshotStore store = s3.store()) {
+        print(SnapshotEngine.prune(ScopedStore.of(store, s3.scope(), storage.nodeName()), prefix, s3Keep));
+      }
+    }
     return 0;
+  }
+
+  private void print(List<StoredSnapshot> pruned) {
+    pruned.forEach(s -> spec.commandLine().getOut().println("Snapshot " + s.fileName() + " deleted."));
   }
 }

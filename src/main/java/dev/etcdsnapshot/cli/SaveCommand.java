@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.cli;
 
+import dev.etcdsnapshot.engine.RemoteCopy;
 import dev.etcdsnapshot.engine.SaveRequest;
 import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.engine.SnapshotEngine;
@@ -8,6 +9,8 @@ import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
+import dev.etcdsnapshot.storage.s3.S3Settings;
+import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -17,10 +20,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code save}: one snapshot of the etcd member now, as {@code k3s etcd-snapshot save}; it never prunes. */
+/**
+ * {@code save}: one snapshot of the etcd member now, as {@code k3s etcd-snapshot save}; it never prunes locally.
+ * With {@code --s3} it also uploads, and prunes S3 only when {@code --s3-retention} is given (as k3s); a failed
+ * upload keeps the local snapshot and exits 1 saying so.
+ */
 @Command(name = "save", mixinStandardHelpOptions = true,
-    description = "Take a snapshot of one etcd member into the snapshot directory. Like k3s, save never prunes: "
-        + "use prune for that.")
+    description = "Take a snapshot of one etcd member into the snapshot directory, and with --s3 upload it. Like "
+        + "k3s, save never prunes locally (use prune); it prunes S3 only when --s3-retention is given.")
 public final class SaveCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -31,22 +38,34 @@ public final class SaveCommand implements Callable<Integer> {
 
   @Mixin SnapshotOptions snapshot;
 
+  @Mixin S3Options s3;
+
   @Override
   public Integer call() {
     String name = snapshot.name();
     snapshot.retention();
     LocalSnapshotStore store = storage.store();
     EtcdConnectionSettings settings = etcd.settings();
+    // S3 flags are checked before etcd is touched, so a typo costs no snapshot.
+    S3Settings s3Settings = s3.enabled() ? s3.settings() : null;
     SaveResult result;
-    try (EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(settings)) {
+    try (EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(settings);
+        S3SnapshotStore remote = s3Settings == null ? null : s3.store()) {
       SnapshotEngine engine = new SnapshotEngine(store, source, Clock.systemUTC());
-      result = engine.save(new SaveRequest(name, snapshot.compress(), 0, Map.of(), null, null, Optional.empty()));
+      Optional<RemoteCopy> copy = remote == null ? Optional.empty() : Optional.of(new RemoteCopy(remote,
+          s3Settings.retentionSet() ? s3Settings.retention() : 0, s3.scope()));
+      result = engine.save(new SaveRequest(name, snapshot.compress(), 0, Map.of(), null, null, copy));
     }
     for (StoredSnapshot created : result.created()) {
       spec.commandLine().getOut().println("Snapshot " + created.fileName() + " saved.");
     }
+    for (StoredSnapshot pruned : result.pruned()) {
+      spec.commandLine().getOut().println("Snapshot " + pruned.fileName() + " deleted.");
+    }
     for (SnapshotFailure failure : result.failures()) {
-      spec.commandLine().getErr().println(failure.message());
+      String kept = failure.stage() == SnapshotFailure.Stage.UPLOAD && result.savedLocally()
+          ? "; the local snapshot " + store.pathOf(result.fileName()) + " is kept" : "";
+      spec.commandLine().getErr().println(failure.message() + kept);
     }
     return result.succeeded() ? 0 : 1;
   }

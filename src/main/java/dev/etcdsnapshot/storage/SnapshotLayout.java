@@ -76,6 +76,25 @@ public final class SnapshotLayout {
     return "s3://" + bucket + "/" + key;
   }
 
+  /** The base name of an object key: what k3s uses as the snapshot's file name, however deep the key is. */
+  public static String s3FileName(String key) {
+    return key.substring(key.lastIndexOf('/') + 1);
+  }
+
+  /** True for a metadata sidecar: an object whose parent "directory" is {@code .metadata}. */
+  public static boolean isS3MetadataKey(String key) {
+    int slash = key.lastIndexOf('/');
+    String parent = slash < 0 ? "" : key.substring(0, slash);
+    return parent.equals(METADATA_DIR) || parent.endsWith("/" + METADATA_DIR);
+  }
+
+  /** The sidecar key of any snapshot object key: {@code <dir of key>/.metadata/<base name>}. */
+  public static String s3MetadataKeyOf(String key) {
+    int slash = key.lastIndexOf('/');
+    return slash < 0 ? METADATA_DIR + "/" + key
+        : key.substring(0, slash) + "/" + METADATA_DIR + key.substring(slash);
+  }
+
   private static String trimSlashes(String folder) {
     if (folder == null) {
       return "";

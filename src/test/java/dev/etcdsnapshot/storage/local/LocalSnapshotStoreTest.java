@@ -3,6 +3,7 @@ package dev.etcdsnapshot.storage.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.etcdsnapshot.engine.SnapshotNames;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
@@ -113,5 +114,15 @@ class LocalSnapshotStoreTest {
     } finally {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
+  }
+
+  @Test
+  void aDirectoryNobodyMayWriteIsRefusedForWritingEvenForRoot() {
+    // Permission bits do not stop root (CI runs as root); a kernel-owned directory does.
+    Path readOnly = Path.of("/proc/sys");
+    assumeTrue(Files.isDirectory(readOnly) && !Files.isWritable(readOnly), "needs a directory nobody may write");
+    LocalSnapshotStore kernel = new LocalSnapshotStore(readOnly, false, "node1", SnapshotNames::parseTimestamp);
+    assertThatThrownBy(() -> kernel.checkDirectory(true))
+        .hasMessage(readOnly + ": snapshot directory is not writable");
   }
 }

@@ -1,0 +1,307 @@
+package dev.etcdsnapshot.storage.s3;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.etcdsnapshot.storage.SnapshotLayout;
+import dev.etcdsnapshot.storage.SnapshotMetadata;
+import dev.etcdsnapshot.storage.SnapshotStore;
+import dev.etcdsnapshot.storage.StorageKind;
+import dev.etcdsnapshot.storage.StoredSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.DnsResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Snapshots in one S3 folder, laid out as k3s lays them out (k3s-compat §5.4): {@code <folder>/<file>} with
+ * content type and user metadata {@code <flavour>-cluster-id}, {@code -node-name}, {@code -token-hash} (plus
+ * {@code etcd-snapshot-sha256}), and a JSON sidecar {@code <folder>/.metadata/<file>} when there is extra
+ * metadata. Thread-safe; keep one per settings and close it when the settings change.
+ */
+public final class S3SnapshotStore implements SnapshotStore {
+
+  /** User metadata key of the hex SHA-256 of the uploaded bytes (ours; k3s sets no checksum). */
+  public static final String SHA256_METADATA = "etcd-snapshot-sha256";
+
+  private static final Logger LOG = LoggerFactory.getLogger(S3SnapshotStore.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final S3Settings settings;
+  private final String metadataPrefix;
+  private final S3Client s3;
+  private final ExecutorService workers;
+  private final S3Failures failures;
+  private final S3Uploader uploader;
+  private final S3Listing listing;
+  private final S3Downloads downloads;
+  private volatile boolean bucketChecked;
+
+  private S3SnapshotStore(Builder b) {
+    this.settings = b.settings;
+    this.metadataPrefix = b.metadataPrefix;
+    this.failures = new S3Failures(settings);
+    int threads = Math.max(b.partsInFlight, 8);
+    this.s3 = S3ClientFactory.create(settings, threads * 2, b.interceptors, b.dnsResolver);
+    this.workers = Executors.newFixedThreadPool(threads, daemonThreads());
+    this.uploader = new S3Uploader(s3, settings.bucket(), failures, workers, b.partSize, b.multipartThreshold,
+        b.partsInFlight, min(settings.timeout(), Duration.ofSeconds(30)), b.progressEvery);
+    this.listing = new S3Listing(s3, settings.bucket(), settings.folder(), metadataPrefix, failures, workers);
+    this.downloads = new S3Downloads(s3, settings.bucket(), failures);
+  }
+
+  /** A store with k3s metadata keys and default upload tuning. */
+  public static S3SnapshotStore open(S3Settings settings) {
+    return builder(settings).build();
+  }
+
+  public static Builder builder(S3Settings settings) {
+    return new Builder(settings);
+  }
+
+  @Override
+  public StorageKind kind() {
+    return StorageKind.S3;
+  }
+
+  public S3Settings settings() {
+    return settings;
+  }
+
+  /**
+   * Checks once per store that the bucket exists, with k3s's messages ({@code bucket <b> does not exist},
+   * {@code failed to test for existence of bucket <b>: ...}). Called before the first upload.
+   */
+  public void checkBucket() throws IOException {
+    if (bucketChecked) {
+      return;
+    }
+    String b = settings.bucket();
+    try {
+      s3.headBucket(r -> r.bucket(b));
+    } catch (RuntimeException e) {
+      if (S3Failures.notFound(e)) {
+        throw new IOException("bucket " + b + " does not exist");
+      }
+      throw failures.io("failed to test for existence of bucket " + b, e);
+    }
+    bucketChecked = true;
+  }
+
+  @Override
+  public List<StoredSnapshot> list() throws IOException {
+    return listing.list();
+  }
+
+  @Override
+  public StoredSnapshot put(Path file, SnapshotMetadata md) throws IOException {
+    checkBucket();
+    String key = SnapshotLayout.s3Key(settings.folder(), md.fileName());
+    long size = Files.size(file);
+    Map<String, String> userMetadata = userMetadata(md);
+    String sha = md.sha256() != null ? md.sha256() : sha256(file);
+    Map<String, String> snapshotMetadata = new LinkedHashMap<>(userMetadata);
+    snapshotMetadata.put(SHA256_METADATA, sha);
+    long started = System.nanoTime();
+    String eTag = uploader.upload(key, file, size, contentType(key), snapshotMetadata);
+    if (!md.extra().isEmpty()) {
+      putSidecar(key, md, userMetadata);
+    }
+    listing.remember(key, eTag, listing.facts(userMetadata));
+    LOG.info("Uploaded snapshot {} to s3://{}/{} ({} bytes in {} ms)", md.fileName(), settings.bucket(), key, size,
+        (System.nanoTime() - started) / 1_000_000);
+    return new StoredSnapshot(md.fileName(), StorageKind.S3, SnapshotLayout.s3Location(settings.bucket(), key),
+        size, md.createdAt(), md.nodeName(), md.tokenHash(), md.extra());
+  }
+
+  @Override
+  public InputStream open(String fileName) throws IOException {
+    return downloads.open(SnapshotLayout.s3Key(settings.folder(), fileName));
+  }
+
+  @Override
+  public boolean delete(String fileName) throws IOException {
+    String key = SnapshotLayout.s3Key(settings.folder(), fileName);
+    boolean existed = downloads.deleteIfExists(key);
+    boolean sidecar = downloads.deleteIfExists(SnapshotLayout.s3MetadataKey(settings.folder(), fileName));
+    return existed || sidecar;
+  }
+
+  /**
+   * Downloads a snapshot to {@code <dir>/<fileName>} and its metadata sidecar, if any, to
+   * {@code <dir>/../.metadata/<fileName>}, both mode 0600, through a {@code .part} file so that a failed
+   * download leaves nothing behind.
+   *
+   * @return the downloaded snapshot file
+   * @throws NoSuchFileException when the snapshot is not in the folder
+   */
+  public Path download(String fileName, Path dir) throws IOException {
+    Path target = SnapshotLayout.localFile(dir, fileName);
+    downloads.toFile(SnapshotLayout.s3Key(settings.folder(), fileName), target,
+        SnapshotLayout.partFile(dir, fileName));
+    Path meta = SnapshotLayout.localMetadataFile(dir, fileName);
+    downloads.toFileIfExists(SnapshotLayout.s3MetadataKey(settings.folder(), fileName), meta,
+        meta.resolveSibling(fileName + SnapshotLayout.PART_SUFFIX));
+    return target;
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+    s3.close();
+  }
+
+  /** The time in a k3s snapshot name ({@code <name>-<node>-<unix seconds>[.zip]}), if it has one. */
+  static Optional<Instant> nameTime(String fileName) {
+    String base = fileName.endsWith(SnapshotLayout.ZIP_SUFFIX)
+        ? fileName.substring(0, fileName.length() - SnapshotLayout.ZIP_SUFFIX.length()) : fileName;
+    try {
+      return Optional.of(Instant.ofEpochSecond(Long.parseLong(base.substring(base.lastIndexOf('-') + 1))));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void putSidecar(String key, SnapshotMetadata md, Map<String, String> userMetadata) throws IOException {
+    String metaKey = SnapshotLayout.s3MetadataKey(settings.folder(), md.fileName());
+    try {
+      byte[] json = JSON.writeValueAsBytes(md.extra());
+      s3.putObject(r -> r.bucket(settings.bucket()).key(metaKey).contentType("application/json")
+          .metadata(userMetadata), RequestBody.fromBytes(json));
+    } catch (IOException | RuntimeException e) {
+      // All or nothing: a snapshot without the metadata it was saved with is not what was asked for.
+      downloads.deleteQuietly(key);
+      throw failures.io("failed to upload metadata " + metaKey + " to bucket " + settings.bucket(), e);
+    }
+  }
+
+  private Map<String, String> userMetadata(SnapshotMetadata md) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (md.clusterId() != null) {
+      m.put(metadataPrefix + "-cluster-id", md.clusterId());
+    }
+    m.put(metadataPrefix + "-node-name", md.nodeName());
+    if (md.tokenHash() != null) {
+      m.put(metadataPrefix + "-token-hash", md.tokenHash());
+    }
+    return m;
+  }
+
+  private static String contentType(String key) {
+    return key.endsWith(SnapshotLayout.ZIP_SUFFIX) ? "application/zip" : "application/octet-stream";
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      byte[] buf = new byte[1 << 16];
+      while (in.read(buf) >= 0) {
+        // digesting
+      }
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "s3-store-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Options of a store; only the settings are required. */
+  public static final class Builder {
+    private final S3Settings settings;
+    private String metadataPrefix = "k3s";
+    private long partSize = 16L << 20;
+    private long multipartThreshold = 16L << 20;
+    private int partsInFlight = 4;
+    private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
+    private DnsResolver dnsResolver;
+    private Duration progressEvery = Duration.ofSeconds(5);
+
+    private Builder(S3Settings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** {@code k3s} (default) or {@code rke2}: the prefix of the user metadata keys, per flavour. */
+    public Builder metadataPrefix(String prefix) {
+      this.metadataPrefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /** Bytes per multipart part (default 16 MiB; S3's minimum is 5 MiB). */
+    public Builder partSize(long bytes) {
+      if (bytes < 5L << 20) {
+        throw new IllegalArgumentException("part size must be at least 5 MiB");
+      }
+      this.partSize = bytes;
+      return this;
+    }
+
+    /** Files larger than this go multipart (default 16 MiB). */
+    public Builder multipartThreshold(long bytes) {
+      this.multipartThreshold = bytes;
+      return this;
+    }
+
+    /** Parts uploaded at the same time per upload (default 4). */
+    public Builder partsInFlight(int parts) {
+      if (parts < 1) {
+        throw new IllegalArgumentException("parts in flight must be at least 1");
+      }
+      this.partsInFlight = parts;
+      return this;
+    }
+
+    /** Adds an SDK interceptor (metrics, request counting in tests). */
+    public Builder interceptor(ExecutionInterceptor interceptor) {
+      interceptors.add(interceptor);
+      return this;
+    }
+
+    /** How often a running multipart upload logs its progress (default every 5 s, so short uploads say nothing). */
+    public Builder progressEvery(Duration interval) {
+      this.progressEvery = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** Replaces DNS resolution (tests resolve {@code <bucket>.localhost} for virtual-host addressing offline). */
+    public Builder dnsResolver(DnsResolver resolver) {
+      this.dnsResolver = resolver;
+      return this;
+    }
+
+    public S3SnapshotStore build() {
+      return new S3SnapshotStore(this);
+    }
+  }
+}

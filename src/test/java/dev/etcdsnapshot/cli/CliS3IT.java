@@ -1,0 +1,172 @@
+package dev.etcdsnapshot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
+import dev.etcdsnapshot.testing.EtcdCluster;
+import dev.etcdsnapshot.testing.LogCapture;
+import dev.etcdsnapshot.testing.S3Server;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** {@code save/ls/delete/prune/download --s3} against a real etcd and a real S3 server. */
+class CliS3IT {
+
+  private static final String BUCKET = "snapshots";
+  private static EtcdCluster etcd;
+  private static S3Server server;
+
+  @TempDir Path tmp;
+  private Path dir;
+  private LogCapture logs;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = S3Server.builder().start().createBucket(BUCKET);
+    etcd = EtcdCluster.start(1);
+    etcd.loadKeys(200, 512);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (etcd != null) {
+      etcd.close();
+    }
+    server.close();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    dir = Files.createDirectory(tmp.resolve("snapshots"));
+    logs = LogCapture.start();
+  }
+
+  @AfterEach
+  void noCredentialLogged() {
+    logs.close();
+    assertThat(logs.text()).doesNotContain(S3Server.ACCESS_KEY, S3Server.SECRET_KEY);
+  }
+
+  @Test
+  void saveListDownloadDeleteOnS3() throws Exception {
+    CliRun save = run("save", "--name", "etcd-snapshot", "--etcd-snapshot-compress", "--node-name", "n1",
+        "--s3-folder", "cli");
+    assertThat(save.code()).as(save.err()).isZero();
+    assertThat(save.out()).matches("(Snapshot etcd-snapshot-n1-\\d+\\.zip saved\\.\n){2}");
+    String name = save.out().substring("Snapshot ".length(), save.out().indexOf(" saved."));
+    assertThat(objects("cli/")).extracting(S3Object::key).containsExactly("cli/" + name);
+    assertThat(server.client().headObject(h -> h.bucket(BUCKET).key("cli/" + name)).metadata())
+        .containsEntry("k3s-node-name", "n1").containsKey(S3SnapshotStore.SHA256_METADATA);
+
+    CliRun ls = run("ls", "--node-name", "n1", "--s3-folder", "cli");
+    assertThat(ls.code()).as(ls.err()).isZero();
+    assertThat(ls.out()).contains("file://" + dir.toRealPath().resolve(name), "s3://snapshots/cli/" + name);
+
+    Path restore = tmp.resolve("restore/snapshots");
+    CliRun download = CliRun.of(withS3("download", name, "--dir", restore.toString(), "--unzip",
+        "--s3-folder", "cli"));
+    assertThat(download.code()).as(download.err()).isZero();
+    String raw = name.substring(0, name.length() - ".zip".length());
+    assertThat(download.out()).startsWith("Snapshot " + name + " downloaded to " + restore.resolve(name)
+        + ", unzipped to " + restore.resolve(raw) + ": sha256 OK (");
+    assertThat(restore.resolve(name)).hasSameBinaryContentAs(dir.resolve(name));
+    assertThat(CliRun.of("verify", restore.resolve(raw).toString()).code()).isZero();
+
+    CliRun delete = run("delete", "--node-name", "n1", "--s3-folder", "cli", name, "missing");
+    assertThat(delete.out()).isEqualTo("Snapshot " + name + " deleted.\nSnapshot " + name + " deleted.\n");
+    assertThat(delete.err()).isEqualTo("Snapshot missing not found.\n");
+    assertThat(objects("cli/")).isEmpty();
+  }
+
+  @Test
+  void failedUploadKeepsTheLocalSnapshotAndExitsNonZero() throws Exception {
+    CliRun save = run("save", "--node-name", "n1", "--s3-bucket", "no-such-bucket");
+    assertThat(save.code()).as(save.err()).isEqualTo(1);
+    String name = save.out().substring("Snapshot ".length(), save.out().indexOf(" saved."));
+    assertThat(dir.resolve(name)).exists();
+    assertThat(save.err()).contains("failed to upload snapshot " + name + ": bucket no-such-bucket does not exist")
+        .contains("the local snapshot " + dir.resolve(name) + " is kept");
+  }
+
+  @Test
+  void badS3FlagsAreUsageErrorsNamingTheFlagAndNeverTheSecret() throws Exception {
+    CliRun timeout = run("save", "--node-name", "n1", "--s3-timeout", "0s");
+    assertThat(timeout.code()).isEqualTo(2);
+    assertThat(timeout.err()).startsWith("--etcd-s3-timeout must be greater than 0s");
+    CliRun pair = CliRun.of("ls", "--dir", dir.toString(), "--s3", "--s3-bucket", "b", "--s3-access-key",
+        S3Server.ACCESS_KEY);
+    assertThat(pair.code()).isEqualTo(2);
+    assertThat(pair.err()).startsWith("--etcd-s3-secret-key is required when etcd-s3-access-key is set")
+        .doesNotContain(S3Server.ACCESS_KEY);
+    CliRun without = CliRun.of("ls", "--dir", dir.toString(), "--s3-bucket", "b");
+    assertThat(without.code()).isEqualTo(2);
+    assertThat(without.err()).startsWith("--etcd-s3-bucket needs --s3");
+    assertThat(files()).isEmpty();
+  }
+
+  @Test
+  void pruneOnS3PerNodeByDefaultAndPerClusterOnRequest() throws Exception {
+    List<String> n1 = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      n1.add(savedName(run("save", "--name", "etcd-snapshot", "--node-name", "n1", "--s3-folder", "prune")));
+      Thread.sleep(1100);
+    }
+    String n2 = savedName(run("save", "--name", "etcd-snapshot", "--node-name", "n2", "--s3-folder", "prune"));
+
+    CliRun perNode = run("prune", "--name", "etcd-snapshot", "--node-name", "n1", "--snapshot-retention", "5",
+        "--s3-folder", "prune", "--s3-retention", "1");
+    assertThat(perNode.code()).as(perNode.err()).isZero();
+    assertThat(perNode.out()).isEqualTo("Snapshot " + n1.get(0) + " deleted.\n");
+    assertThat(objects("prune/")).extracting(S3Object::key).containsExactlyInAnyOrder(
+        "prune/" + n1.get(1), "prune/" + n2);
+
+    CliRun cluster = run("prune", "--name", "etcd-snapshot", "--node-name", "n1", "--s3-folder", "prune",
+        "--s3-retention", "1", "--s3-retention-scope", "cluster");
+    assertThat(cluster.code()).as(cluster.err()).isZero();
+    assertThat(objects("prune/")).extracting(S3Object::key).containsExactly("prune/" + n2);
+  }
+
+  private static String savedName(CliRun save) {
+    assertThat(save.code()).as(save.err()).isZero();
+    return save.out().substring("Snapshot ".length(), save.out().indexOf(" saved."));
+  }
+
+  private CliRun run(String command, String... args) {
+    List<String> all = new ArrayList<>(List.of(command, "--dir", dir.toString()));
+    if (command.equals("save")) {
+      all.addAll(List.of("--endpoints", etcd.member(0).clientUrl()));
+    }
+    all.addAll(List.of(args));
+    return CliRun.of(withS3(all.toArray(String[]::new)));
+  }
+
+  private static String[] withS3(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--s3", "--s3-endpoint", server.endpoint(), "--s3-insecure",
+        "--etcd-s3-access-key", S3Server.ACCESS_KEY, "--s3-secret-key", S3Server.SECRET_KEY));
+    if (!all.contains("--s3-bucket")) {
+      all.addAll(List.of("--s3-bucket", BUCKET));
+    }
+    return all.toArray(String[]::new);
+  }
+
+  private static List<S3Object> objects(String prefix) {
+    return server.client().listObjectsV2(l -> l.bucket(BUCKET).prefix(prefix)).contents();
+  }
+
+  private List<Path> files() throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.toList();
+    }
+  }
+}

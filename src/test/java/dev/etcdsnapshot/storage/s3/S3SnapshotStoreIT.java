@@ -1,0 +1,282 @@
+package dev.etcdsnapshot.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.etcdsnapshot.storage.SnapshotMetadata;
+import dev.etcdsnapshot.storage.StorageKind;
+import dev.etcdsnapshot.storage.StoredSnapshot;
+import dev.etcdsnapshot.testing.LogCapture;
+import dev.etcdsnapshot.testing.S3Server;
+import dev.etcdsnapshot.testing.TestSnapshots;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** The S3 store against a real S3 server (S3Proxy on loopback, plain HTTP, path style). */
+class S3SnapshotStoreIT {
+
+  private static final String BUCKET = "snapshots";
+  private static S3Server server;
+
+  @TempDir Path tmp;
+  private LogCapture logs;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = S3Server.builder().start().createBucket(BUCKET);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.close();
+  }
+
+  @BeforeEach
+  void captureLogs() {
+    logs = LogCapture.start();
+  }
+
+  @AfterEach
+  void noCredentialLogged() {
+    logs.close();
+    assertThat(logs.text()).doesNotContain(S3Server.ACCESS_KEY).doesNotContain(S3Server.SECRET_KEY);
+  }
+
+  @Test
+  void roundTripLooksLikeK3s() throws Exception {
+    Path small = TestSnapshots.write(tmp.resolve("on-demand-node1-1700000000"), 8, 1);
+    Path big = TestSnapshots.writeMiB(tmp.resolve("etcd-snapshot-node1-1700000100.zip"), 23, 2);
+    try (S3SnapshotStore store = S3SnapshotStore.builder(settings("round/trip/"))
+        .partSize(5L << 20).multipartThreshold(8L << 20).partsInFlight(1).progressEvery(Duration.ZERO).build()) {
+      StoredSnapshot put = store.put(small, metadata("on-demand-node1-1700000000", "node1", Map.of("a", "b")));
+      store.put(big, metadata("etcd-snapshot-node1-1700000100.zip", "node1", Map.of()));
+
+      assertThat(put.location()).isEqualTo("s3://snapshots/round/trip/on-demand-node1-1700000000");
+      HeadObjectResponse head = head("round/trip/on-demand-node1-1700000000");
+      assertThat(head.contentType()).isEqualTo("application/octet-stream");
+      assertThat(head.metadata()).containsEntry("k3s-cluster-id", "uid-1")
+          .containsEntry("k3s-node-name", "node1").containsEntry("k3s-token-hash", "0123456789ab")
+          .containsEntry(S3SnapshotStore.SHA256_METADATA, sha256(small));
+      HeadObjectResponse bigHead = head("round/trip/etcd-snapshot-node1-1700000100.zip");
+      assertThat(bigHead.contentType()).isEqualTo("application/zip");
+      assertThat(bigHead.eTag()).as("uploaded in five 5 MiB parts").endsWith("-5\"");
+      assertThat(bigHead.contentLength()).isEqualTo(Files.size(big));
+      assertThat(logs.text()).contains("Uploading round/trip/etcd-snapshot-node1-1700000100.zip: 5242880 of "
+          + Files.size(big) + " bytes (21%)");
+      HeadObjectResponse side = head("round/trip/.metadata/on-demand-node1-1700000000");
+      assertThat(side.contentType()).isEqualTo("application/json");
+      assertThat(side.metadata()).containsEntry("k3s-node-name", "node1");
+      assertThat(server.client().getObjectAsBytes(g -> g.bucket(BUCKET)
+          .key("round/trip/.metadata/on-demand-node1-1700000000")).asUtf8String()).isEqualTo("{\"a\":\"b\"}");
+      assertThatThrownBy(() -> head("round/trip/.metadata/etcd-snapshot-node1-1700000100.zip"))
+          .as("no sidecar without extra metadata, as k3s").isInstanceOf(S3Exception.class);
+
+      // Objects k3s would also list: a nested one without our metadata; and an empty one it skips.
+      putRaw("round/trip/sub/etcd-snapshot-node9-1700000200", "x".repeat(100), Map.of());
+      putRaw("round/trip/empty-object", "", Map.of());
+
+      List<StoredSnapshot> listed = store.list();
+      assertThat(listed).extracting(StoredSnapshot::fileName).containsExactlyInAnyOrder(
+          "on-demand-node1-1700000000", "etcd-snapshot-node1-1700000100.zip", "etcd-snapshot-node9-1700000200");
+      StoredSnapshot first = find(listed, "on-demand-node1-1700000000");
+      assertThat(first).isEqualTo(new StoredSnapshot("on-demand-node1-1700000000", StorageKind.S3,
+          "s3://snapshots/round/trip/on-demand-node1-1700000000", Files.size(small),
+          Instant.ofEpochSecond(1700000000), "node1", "0123456789ab", Map.of("a", "b")));
+      StoredSnapshot nested = find(listed, "etcd-snapshot-node9-1700000200");
+      assertThat(nested.nodeName()).isNull();
+      assertThat(nested.location()).isEqualTo("s3://snapshots/round/trip/sub/etcd-snapshot-node9-1700000200");
+      assertThat(nested.createdAt()).isEqualTo(Instant.ofEpochSecond(1700000200));
+
+      try (InputStream in = store.open("etcd-snapshot-node1-1700000100.zip")) {
+        assertThat(sha256(in)).isEqualTo(sha256(big));
+      }
+      Path dir = Files.createDirectories(tmp.resolve("restore/snapshots"));
+      Path downloaded = store.download("on-demand-node1-1700000000", dir);
+      assertThat(downloaded).hasSameBinaryContentAs(small);
+      assertThat(Files.getPosixFilePermissions(downloaded)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(tmp.resolve("restore/.metadata/on-demand-node1-1700000000")).hasContent("{\"a\":\"b\"}");
+      assertThat(dir.resolve("on-demand-node1-1700000000.part")).doesNotExist();
+
+      assertThat(store.delete("on-demand-node1-1700000000")).isTrue();
+      assertThat(store.delete("on-demand-node1-1700000000")).isFalse();
+      assertThat(store.delete("never-there")).isFalse();
+      assertThatThrownBy(() -> head("round/trip/.metadata/on-demand-node1-1700000000"))
+          .isInstanceOf(S3Exception.class);
+      assertThat(store.list()).extracting(StoredSnapshot::fileName)
+          .containsExactlyInAnyOrder("etcd-snapshot-node1-1700000100.zip", "etcd-snapshot-node9-1700000200");
+      assertThatThrownBy(() -> store.open("on-demand-node1-1700000000")).isInstanceOf(NoSuchFileException.class);
+      assertThatThrownBy(() -> store.download("gone", dir)).isInstanceOf(NoSuchFileException.class);
+      assertThat(dir.resolve("gone")).doesNotExist();
+    }
+  }
+
+  @Test
+  void rke2FlavourUsesRke2MetadataKeys() throws Exception {
+    Path file = TestSnapshots.write(tmp.resolve("etcd-snapshot-srv-1700000300"), 4, 3);
+    try (S3SnapshotStore store = S3SnapshotStore.builder(settings("rke2")).metadataPrefix("rke2").build()) {
+      store.put(file, metadata("etcd-snapshot-srv-1700000300", "srv", Map.of()));
+      assertThat(head("rke2/etcd-snapshot-srv-1700000300").metadata())
+          .containsEntry("rke2-node-name", "srv").containsEntry("rke2-token-hash", "0123456789ab")
+          .doesNotContainKey("k3s-node-name");
+    }
+    try (S3SnapshotStore fresh = S3SnapshotStore.builder(settings("rke2")).metadataPrefix("rke2").build()) {
+      assertThat(fresh.list()).singleElement().satisfies(s -> {
+        assertThat(s.nodeName()).isEqualTo("srv");
+        assertThat(s.tokenHash()).isEqualTo("0123456789ab");
+      });
+    }
+  }
+
+  /**
+   * 10,000 objects: the first listing of a store costs 10 LIST pages + 10,000 HEADs (k3s: the same, on every
+   * listing); every later listing 10 LIST pages + one HEAD per new object; uploads through the store cost none.
+   */
+  @Test
+  void listingHeadsEachObjectOnceAndThenOnlyNewOnes() throws Exception {
+    int n = 10_000;
+    String folder = "many";
+    byte[] content = "snapshot".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < n; i++) {
+      server.putDirect(BUCKET, folder + "/etcd-snapshot-node" + (i % 3) + "-" + (1700000000 + i), content,
+          Map.of("k3s-node-name", "node" + (i % 3)));
+    }
+    RequestCounter counter = new RequestCounter();
+    try (S3SnapshotStore store = S3SnapshotStore.builder(settings(folder)).interceptor(counter).build()) {
+      List<StoredSnapshot> first = store.list();
+      assertThat(first).hasSize(n);
+      assertThat(first).filteredOn(s -> "node2".equals(s.nodeName())).hasSize(n / 3);
+      assertThat(counter.count("ListObjectsV2")).isEqualTo(10);
+      assertThat(counter.count("HeadObject")).isEqualTo(n);
+
+      counter.reset();
+      assertThat(store.list()).hasSize(n);
+      assertThat(counter.count("ListObjectsV2")).isEqualTo(10);
+      assertThat(counter.count("HeadObject")).isZero();
+
+      putRaw(folder + "/etcd-snapshot-node7-1800000000", "snapshot", Map.of("k3s-node-name", "node7"));
+      store.put(TestSnapshots.write(tmp.resolve("etcd-snapshot-node8-1800000001"), 2, 4),
+          metadata("etcd-snapshot-node8-1800000001", "node8", Map.of()));
+      counter.reset();
+      List<StoredSnapshot> third = store.list();
+      assertThat(third).hasSize(n + 2);
+      assertThat(counter.count("HeadObject")).as("only the object another writer added").isEqualTo(1);
+      assertThat(find(third, "etcd-snapshot-node7-1800000000").nodeName()).isEqualTo("node7");
+      assertThat(find(third, "etcd-snapshot-node8-1800000001").nodeName()).isEqualTo("node8");
+    }
+  }
+
+  @Test
+  void secretWithEveryKeyIncludingEmptyOnes() throws Exception {
+    Map<String, String> secret = new LinkedHashMap<>(server.secret(BUCKET));
+    secret.put("etcd-s3-endpoint-ca", "");
+    secret.put("etcd-s3-endpoint-ca-name", "");
+    secret.put("etcd-s3-skip-ssl-verify", "");
+    secret.put("etcd-s3-session-token", "");
+    secret.put("etcd-s3-bucket-lookup-type", "");
+    secret.put("etcd-s3-region", "");
+    secret.put("etcd-s3-folder", "cluster-a/");
+    secret.put("etcd-s3-retention", "");
+    secret.put("etcd-s3-proxy", "none");
+    secret.put("etcd-s3-timeout", "");
+    secret.put("etcd-s3-checksum", "");
+    secret.put("not-an-s3-key", "ignored");
+    S3Settings settings = S3Settings.fromSecret(secret);
+    assertThat(settings.region()).isEqualTo("us-east-1");
+    assertThat(settings.timeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(settings.retention()).isEqualTo(5);
+    assertThat(settings.retentionSet()).isFalse();
+    assertThat(settings.pathStyle()).isTrue();
+    assertThat(settings.proxyDisabled()).isTrue();
+    Path file = TestSnapshots.write(tmp.resolve("on-demand-n1-1700000400"), 4, 5);
+    try (S3SnapshotStore store = S3SnapshotStore.open(settings)) {
+      store.put(file, metadata("on-demand-n1-1700000400", "n1", Map.of()));
+      assertThat(store.list()).extracting(StoredSnapshot::location)
+          .containsExactly("s3://snapshots/cluster-a/on-demand-n1-1700000400");
+    }
+  }
+
+  /** Without an access key the AWS default chain is asked; here it finds the JVM's aws.* system properties. */
+  @Test
+  void noAccessKeyMeansTheAwsDefaultCredentialsChain() throws Exception {
+    Map<String, String> secret = server.secret(BUCKET);
+    secret.remove(S3Settings.ACCESS_KEY);
+    secret.remove(S3Settings.SECRET_KEY);
+    secret.put(S3Settings.FOLDER, "chain");
+    S3Settings settings = S3Settings.fromSecret(secret);
+    assertThat(settings.hasStaticCredentials()).isFalse();
+    Path file = TestSnapshots.write(tmp.resolve("on-demand-n1-1700000500"), 4, 6);
+    System.setProperty("aws.disableEc2Metadata", "true");
+    try {
+      try (S3SnapshotStore store = S3SnapshotStore.open(settings)) {
+        assertThatThrownBy(store::list).as("nothing in the chain: anonymous, as k3s")
+            .hasMessageContaining("AccessDenied");
+      }
+      System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
+      System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
+      try (S3SnapshotStore store = S3SnapshotStore.open(settings)) {
+        store.put(file, metadata("on-demand-n1-1700000500", "n1", Map.of()));
+        assertThat(store.list()).extracting(StoredSnapshot::fileName).containsExactly("on-demand-n1-1700000500");
+      }
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+      System.clearProperty("aws.disableEc2Metadata");
+    }
+  }
+
+  static S3Settings settings(String folder) {
+    return S3Settings.builder().secret(server.secret(BUCKET)).set(S3Settings.FOLDER, folder).build();
+  }
+
+  static SnapshotMetadata metadata(String fileName, String node, Map<String, String> extra) {
+    return new SnapshotMetadata(fileName, node, S3SnapshotStore.nameTime(fileName).orElseThrow(), "uid-1",
+        "0123456789ab", null, extra);
+  }
+
+  private static HeadObjectResponse head(String key) {
+    return server.client().headObject(h -> h.bucket(BUCKET).key(key));
+  }
+
+  private static void putRaw(String key, String content, Map<String, String> meta) {
+    server.client().putObject(p -> p.bucket(BUCKET).key(key).metadata(meta), RequestBody.fromString(content));
+  }
+
+  private static StoredSnapshot find(List<StoredSnapshot> list, String fileName) {
+    return list.stream().filter(s -> s.fileName().equals(fileName)).findFirst().orElseThrow();
+  }
+
+  static String sha256(Path file) throws Exception {
+    try (InputStream in = Files.newInputStream(file)) {
+      return sha256(in);
+    }
+  }
+
+  static String sha256(InputStream in) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    byte[] buf = new byte[1 << 16];
+    for (int n; (n = in.read(buf)) >= 0; ) {
+      md.update(buf, 0, n);
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+}
