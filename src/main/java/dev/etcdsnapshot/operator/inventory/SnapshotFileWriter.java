@@ -2,11 +2,11 @@ package dev.etcdsnapshot.operator.inventory;
 
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.SnapshotLabels;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import java.net.HttpURLConnection;
 import java.util.List;
 
@@ -28,7 +28,8 @@ final class SnapshotFileWriter {
     this.tokenKey = tokenKey;
   }
 
-  private MixedOperation<EtcdSnapshotFile, KubernetesResourceList<EtcdSnapshotFile>, Resource<EtcdSnapshotFile>> files() {
+  private MixedOperation<EtcdSnapshotFile, KubernetesResourceList<EtcdSnapshotFile>, Resource<EtcdSnapshotFile>>
+      files() {
     return client.resources(EtcdSnapshotFile.class);
   }
 
