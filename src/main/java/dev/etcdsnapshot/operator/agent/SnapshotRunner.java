@@ -125,12 +125,12 @@ public final class SnapshotRunner {
     return s3.getSecretRef() == null ? null : s3.getSecretRef().getName();
   }
 
-  /** On-demand snapshots are never pruned automatically (k3s): requests pass retention 0. */
+  /** S3 snapshots to keep: the schedule's {@code s3.retention} (default 5); on-demand ones are never pruned (k3s). */
   private static int s3Retention(SnapshotJob job) {
-    if (job.trigger() == SnapshotMetrics.Trigger.ON_DEMAND || job.s3().getRetention() == null) {
-      return job.trigger() == SnapshotMetrics.Trigger.ON_DEMAND ? 0 : 5;
+    if (job.trigger() == SnapshotMetrics.Trigger.ON_DEMAND) {
+      return 0;
     }
-    return job.s3().getRetention();
+    return job.s3().getRetention() == null ? 5 : job.s3().getRetention();
   }
 
   private static RetentionScope scope(SnapshotJob job) {
