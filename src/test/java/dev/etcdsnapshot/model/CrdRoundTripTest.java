@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,21 +18,9 @@ class CrdRoundTripTest {
 
   static KubernetesClient client;
 
-  /** Creates every CRD in {@code crds/} in the given (mock) API server. */
-  static void createCrds(KubernetesClient client) throws IOException {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of("crds"), "*.yml")) {
-      for (Path file : files) {
-        try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          client.resource(crd).create();
-        }
-      }
-    }
-  }
-
   @BeforeAll
-  static void crds() throws IOException {
-    createCrds(client);
+  static void crds() {
+    TestCrds.create(client);
   }
 
   @Test

@@ -1,0 +1,154 @@
+package dev.etcdsnapshot.operator.inventory;
+
+import dev.etcdsnapshot.model.EtcdSnapshotFile;
+import dev.etcdsnapshot.storage.StorageKind;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * k3s's snapshot Events (k3s-compat §4): the same reasons, types, messages and involved objects, in namespace
+ * {@code default} because ETCDSnapshotFile and Node are cluster-scoped. An Event that cannot be written is logged,
+ * never allowed to fail the operation it reports.
+ *
+ * <p>The source component is ours ({@link #COMPONENT}), not k3s's {@code k3s-supervisor}: Events say truthfully who
+ * acted, so on a cluster where both run, {@code kubectl get events} tells them apart. Tools keyed on reasons and
+ * messages see no difference; tools filtering on the component name must add ours.
+ */
+public class SnapshotEvents {
+
+  /** Event source component of every Event we write. */
+  public static final String COMPONENT = "etcd-snapshot-operator";
+
+  /** Namespace of Events about cluster-scoped objects, as client-go's recorder chooses it. */
+  public static final String NAMESPACE = "default";
+
+  public static final String CREATED = "ETCDSnapshotCreated";
+  public static final String FAILED = "ETCDSnapshotFailed";
+  public static final String DELETED = "ETCDSnapshotDeleted";
+  public static final String RETENTION_FAILED_LOCAL = "ETCDSnapshotRetentionFailedLocal";
+  public static final String RETENTION_FAILED_S3 = "ETCDSnapshotRetentionFailedS3";
+  /** Ours: the data of a Delete-policy object could not be removed, so the object stays. */
+  public static final String DELETE_FAILED = "ETCDSnapshotDeleteFailed";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotEvents.class);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final String host;
+  private final AtomicLong lastStamp = new AtomicLong();
+
+  /**
+   * @param client the API client
+   * @param clock the time written into Events and their names
+   * @param host the node this process runs on ({@code source.host}), or {@code null}
+   */
+  public SnapshotEvents(KubernetesClient client, Clock clock, String host) {
+    this.client = client;
+    this.clock = clock;
+    this.host = host;
+  }
+
+  /** {@code ETCDSnapshotCreated}: {@code Snapshot <name> saved on <node>}. */
+  public void created(EtcdSnapshotFile file) {
+    emit(ref(file), "Normal", CREATED,
+        "Snapshot " + file.getSpec().getSnapshotName() + " saved on " + file.getSpec().getNodeName());
+  }
+
+  /** {@code ETCDSnapshotFailed}: {@code Failed to save snapshot <name> on <node>[: <message>]}. */
+  public void failed(EtcdSnapshotFile file) {
+    String message = file.getStatus() == null || file.getStatus().getError() == null
+        ? null : file.getStatus().getError().getMessage();
+    emit(ref(file), "Warning", FAILED,
+        "Failed to save snapshot " + file.getSpec().getSnapshotName() + " on " + file.getSpec().getNodeName()
+            + (message == null || message.isEmpty() ? "" : ": " + message));
+  }
+
+  /** {@code ETCDSnapshotCreated} or {@code ETCDSnapshotFailed}, whichever the new object is. */
+  public void createdOrFailed(EtcdSnapshotFile file) {
+    if (file.getStatus() != null && file.getStatus().getError() != null) {
+      failed(file);
+    } else {
+      created(file);
+    }
+  }
+
+  /** {@code ETCDSnapshotDeleted}: {@code Snapshot <name> deleted}. */
+  public void deleted(EtcdSnapshotFile file) {
+    emit(ref(file), "Normal", DELETED, "Snapshot " + file.getSpec().getSnapshotName() + " deleted");
+  }
+
+  /** Ours: {@code Failed to delete snapshot <name>: <message>}; the object keeps its finalizer. */
+  public void deleteFailed(EtcdSnapshotFile file, String message) {
+    emit(ref(file), "Warning", DELETE_FAILED,
+        "Failed to delete snapshot " + file.getSpec().getSnapshotName() + ": " + message);
+  }
+
+  /**
+   * {@code ETCDSnapshotRetentionFailedLocal} / {@code ...S3} on the Node, whose reference carries the node name as
+   * its UID, as k3s writes it.
+   */
+  public void retentionFailed(String node, StorageKind kind, String message) {
+    ObjectReference nodeRef = new ObjectReferenceBuilder()
+        .withKind("Node").withApiVersion("v1").withName(node).withUid(node).build();
+    if (kind == StorageKind.S3) {
+      emit(nodeRef, "Warning", RETENTION_FAILED_S3, "Failed to apply S3 snapshot retention policy: " + message);
+    } else {
+      emit(nodeRef, "Warning", RETENTION_FAILED_LOCAL,
+          "Failed to apply local snapshot retention policy: " + message);
+    }
+  }
+
+  private static ObjectReference ref(HasMetadata object) {
+    return new ObjectReferenceBuilder()
+        .withApiVersion(object.getApiVersion())
+        .withKind(object.getKind())
+        .withName(object.getMetadata().getName())
+        .withUid(object.getMetadata().getUid())
+        .withResourceVersion(object.getMetadata().getResourceVersion())
+        .build();
+  }
+
+  private void emit(ObjectReference about, String type, String reason, String message) {
+    Instant now = clock.instant();
+    String time = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
+    Event event = new EventBuilder()
+        .withNewMetadata()
+        .withName(about.getName() + "." + Long.toHexString(uniqueStamp(now)))
+        .withNamespace(NAMESPACE)
+        .endMetadata()
+        .withInvolvedObject(about)
+        .withType(type)
+        .withReason(reason)
+        .withMessage(message)
+        .withNewSource(COMPONENT, host)
+        .withReportingComponent(COMPONENT)
+        .withReportingInstance(host == null ? "" : host)
+        .withFirstTimestamp(time)
+        .withLastTimestamp(time)
+        .withCount(1)
+        .build();
+    try {
+      client.v1().events().inNamespace(NAMESPACE).resource(event).create();
+    } catch (KubernetesClientException e) {
+      LOG.warn("could not record event {} for {} {}: {}", reason, about.getKind(), about.getName(), e.getMessage());
+    }
+  }
+
+  /** Like client-go, name + "." + hex nanoseconds; kept strictly increasing so a frozen clock cannot collide. */
+  private long uniqueStamp(Instant now) {
+    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return lastStamp.updateAndGet(last -> Math.max(last + 1, nanos));
+  }
+}

@@ -1,0 +1,115 @@
+package dev.etcdsnapshot.chart;
+
+import static dev.etcdsnapshot.chart.PodTemplate.env;
+import static dev.etcdsnapshot.chart.PodTemplate.hostPath;
+import static dev.etcdsnapshot.chart.PodTemplate.mount;
+import static dev.etcdsnapshot.chart.PodTemplate.texts;
+import static dev.etcdsnapshot.chart.PodTemplate.volume;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** What {@code helm template} renders for the agents of each preset, asserted on the parsed objects. */
+class ChartTemplateTest {
+
+  private static final String NAME = Chart.RELEASE;
+
+  @TempDir Path tmp;
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "k3s, /var/lib/rancher/k3s/server/tls/etcd, server-ca.crt, client.crt, client.key,"
+        + " /var/lib/rancher/k3s/server/db/snapshots, /var/lib/rancher/k3s/server/db/.metadata,"
+        + " node-role.kubernetes.io/etcd, true, k3s",
+    "rke2, /var/lib/rancher/rke2/server/tls/etcd, server-ca.crt, client.crt, client.key,"
+        + " /var/lib/rancher/rke2/server/db/snapshots, /var/lib/rancher/rke2/server/db/.metadata,"
+        + " node-role.kubernetes.io/etcd, true, rke2",
+    "kubeadm, /etc/kubernetes/pki/etcd, ca.crt, healthcheck-client.crt, healthcheck-client.key,"
+        + " /var/lib/etcd-snapshot/snapshots, /var/lib/etcd-snapshot/.metadata,"
+        + " node-role.kubernetes.io/control-plane, '', k3s",
+  })
+  void daemonSetMountsThePresetsHostPathsAtTheSamePaths(String preset, String certDir, String ca, String cert,
+      String key, String snapshotDir, String metadataDir, String selectorKey, String selectorValue, String flavor) {
+    Manifests m = Chart.render(tmp, Map.of("preset", preset));
+    JsonNode pod = m.get("DaemonSet", NAME).at("/spec/template/spec");
+    JsonNode container = pod.at("/containers/0");
+
+    assertThat(texts(container.get("args"))).containsSubsequence(
+        "operator",
+        "--endpoints=https://127.0.0.1:2379",
+        "--cacert=" + certDir + "/" + ca,
+        "--cert=" + certDir + "/" + cert,
+        "--key=" + certDir + "/" + key,
+        "--dir=" + snapshotDir,
+        "--flavor=" + flavor);
+    assertThat(hostPath(pod, certDir)).isEqualTo("Directory");
+    assertThat(hostPath(pod, snapshotDir)).isEqualTo("DirectoryOrCreate");
+    assertThat(hostPath(pod, metadataDir)).isEqualTo("DirectoryOrCreate");
+    assertThat(mount(pod, certDir).path("readOnly").asBoolean()).isTrue();
+    assertThat(mount(pod, snapshotDir).path("readOnly").asBoolean()).isFalse();
+    assertThat(mount(pod, metadataDir)).isNotNull();
+    assertThat(pod.at("/nodeSelector").properties()).hasSize(1);
+    assertThat(pod.at("/nodeSelector").path(selectorKey).asText(null)).isEqualTo(selectorValue);
+  }
+
+  @Test
+  void agentsRunOnTaintedEtcdNodesInTheHostNetworkAndKnowTheirNode() {
+    JsonNode pod = Chart.render(tmp, Map.of()).get("DaemonSet", NAME).at("/spec/template/spec");
+
+    assertThat(pod.path("hostNetwork").asBoolean()).isTrue();
+    assertThat(pod.path("dnsPolicy").asText()).isEqualTo("ClusterFirstWithHostNet");
+    List<String> tolerated = new ArrayList<>();
+    for (JsonNode t : pod.get("tolerations")) {
+      assertThat(t.path("operator").asText()).isEqualTo("Exists");
+      assertThat(t.has("effect")).as("a toleration for every effect").isFalse();
+      tolerated.add(t.path("key").asText());
+    }
+    assertThat(tolerated).contains("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master",
+        "node-role.kubernetes.io/etcd");
+    JsonNode env = pod.at("/containers/0/env");
+    assertThat(env(env, "NODE_NAME").at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("spec.nodeName");
+    assertThat(env(env, "POD_NAMESPACE").at("/valueFrom/fieldRef/fieldPath").asText())
+        .isEqualTo("metadata.namespace");
+    assertThat(texts(pod.at("/containers/0/args"))).contains("--namespace=" + Chart.NAMESPACE,
+        "--leader-election=true", "--sync-interval=10m", "--metrics-port=9794");
+  }
+
+  @Test
+  void agentsRunAsRootOnlyForTheFileOwnerAndKeepNoPrivilege() {
+    JsonNode pod = Chart.render(tmp, Map.of()).get("DaemonSet", NAME).at("/spec/template/spec");
+    JsonNode sc = pod.at("/containers/0/securityContext");
+
+    assertThat(pod.at("/securityContext/runAsUser").asInt(-1)).isZero();
+    assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+    assertThat(texts(sc.at("/capabilities/drop"))).containsExactly("ALL");
+    assertThat(sc.has("privileged") && sc.get("privileged").asBoolean()).isFalse();
+    assertThat(sc.at("/capabilities/add").isMissingNode()).isTrue();
+    assertThat(sc.at("/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+    assertThat(mount(pod, "/tmp")).as("a writable temp dir on a read-only root").isNotNull();
+    assertThat(volume(pod, mount(pod, "/tmp").path("name").asText()).has("emptyDir")).isTrue();
+    assertThat(texts(pod.at("/containers/0/env")).toString()).contains("-Djava.io.tmpdir=/tmp");
+  }
+
+  @Test
+  void valuesUnderEtcdOverrideThePreset() {
+    Manifests m = Chart.render(tmp, Map.of("preset", "rke2",
+        "etcd", Map.of("snapshotDir", "/data/etcd/snaps", "endpoints", List.of("https://10.1.1.1:2379"))));
+    JsonNode pod = m.get("DaemonSet", NAME).at("/spec/template/spec");
+
+    assertThat(texts(pod.at("/containers/0/args")))
+        .contains("--dir=/data/etcd/snaps", "--endpoints=https://10.1.1.1:2379", "--flavor=rke2",
+            "--cacert=/var/lib/rancher/rke2/server/tls/etcd/server-ca.crt");
+    assertThat(hostPath(pod, "/data/etcd/snaps")).isEqualTo("DirectoryOrCreate");
+    assertThat(hostPath(pod, "/data/etcd/.metadata")).isEqualTo("DirectoryOrCreate");
+  }
+
+}
