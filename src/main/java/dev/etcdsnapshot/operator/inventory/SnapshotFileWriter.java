@@ -50,6 +50,10 @@ final class SnapshotFileWriter {
    * @return the outcome: created, updated or unchanged
    */
   Outcome create(EtcdSnapshotFile desired) {
+    return create(desired, true);
+  }
+
+  private Outcome create(EtcdSnapshotFile desired, boolean retry) {
     try {
       EtcdSnapshotFile created = files().resource(desired).create();
       events.createdOrFailed(created);
@@ -61,7 +65,11 @@ final class SnapshotFileWriter {
     }
     EtcdSnapshotFile existing = get(desired.getMetadata().getName());
     if (existing == null) {
-      return create(desired);
+      if (!retry) {
+        throw new IllegalStateException("object " + desired.getMetadata().getName()
+            + " neither exists nor can be created (the API server answers 409); will retry at the next sync");
+      }
+      return create(desired, false); // it was deleted between our create and get
     }
     return mergeAndUpdate(existing, desired);
   }
