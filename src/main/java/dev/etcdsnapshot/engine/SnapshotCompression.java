@@ -10,6 +10,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -33,13 +35,18 @@ public final class SnapshotCompression {
    * @return the zip file
    */
   public static Path compress(Path raw, Instant time) throws IOException {
+    return compress(raw, time, null);
+  }
+
+  /** As {@link #compress(Path, Instant)}; {@code zipDigest}, when given, sees every byte of the zip. */
+  public static Path compress(Path raw, Instant time, MessageDigest zipDigest) throws IOException {
     Path dir = raw.toAbsolutePath().getParent();
     String rawName = raw.getFileName().toString();
     Path zip = SnapshotLayout.localFile(dir, rawName + SnapshotLayout.ZIP_SUFFIX);
     Path part = SnapshotLayout.zipPartFile(dir, rawName);
     try {
       try (FileChannel channel = PrivateFiles.createPrivate(part);
-          ZipOutputStream out = new ZipOutputStream(Channels.newOutputStream(channel));
+          ZipOutputStream out = new ZipOutputStream(digesting(Channels.newOutputStream(channel), zipDigest));
           InputStream in = Files.newInputStream(raw)) {
         ZipEntry entry = new ZipEntry(raw.getFileName().toString());
         entry.setMethod(ZipEntry.DEFLATED);
@@ -95,6 +102,10 @@ public final class SnapshotCompression {
     if (zip.getNextEntry() != null) {
       throw new IOException("unexpected compressed etcd snapshot contents: more than one entry");
     }
+  }
+
+  private static OutputStream digesting(OutputStream out, MessageDigest digest) {
+    return digest == null ? out : new DigestOutputStream(out, digest);
   }
 
   private static void copy(InputStream in, OutputStream out) throws IOException {

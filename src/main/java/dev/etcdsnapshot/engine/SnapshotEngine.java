@@ -15,9 +15,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -82,18 +85,20 @@ public final class SnapshotEngine {
       return failedSave(fileName, saveFailure(fileName, Messages.of(e)));
     }
     try (NodeLock.Held lock = NodeLock.acquire(local.directory(), node)) {
-      Path file;
+      // The SHA-256 of the stored file goes with an upload; hashing while writing spares the store a re-read.
+      MessageDigest stored = request.remote().isPresent() ? SnapshotIntegrity.sha256() : null;
       try {
         removeLeftovers(node);
-        file = stream(rawName);
+        Path file = stream(rawName, request.compress() ? null : stored);
         if (request.compress()) {
-          file = SnapshotCompression.compress(file, time);
+          SnapshotCompression.compress(file, time, stored);
         }
       } catch (IOException | RuntimeException e) {
         // Whatever broke the stream, the .part file is gone (see stream) and the failure is reported, not thrown.
         return failedSave(fileName, saveFailure(fileName, Messages.of(e)));
       }
-      return afterLocalSave(request, fileName, time);
+      String sha256 = stored == null ? null : HexFormat.of().formatHex(stored.digest());
+      return afterLocalSave(request, fileName, time, sha256);
     }
   }
 
@@ -106,7 +111,8 @@ public final class SnapshotEngine {
     }
   }
 
-  private Path stream(String rawName) throws IOException {
+  /** Streams etcd into the raw file; {@code digest}, when given, sees every byte written. */
+  private Path stream(String rawName, MessageDigest digest) throws IOException {
     Path dir = local.directory();
     Path part = SnapshotLayout.partFile(dir, rawName);
     Path target = SnapshotLayout.localFile(dir, rawName);
@@ -114,6 +120,9 @@ public final class SnapshotEngine {
     try {
       try (FileChannel channel = PrivateFiles.createPrivate(part)) {
         OutputStream out = Channels.newOutputStream(channel);
+        if (digest != null) {
+          out = new DigestOutputStream(out, digest);
+        }
         SnapshotIntegrity.TrailerCheck check = SnapshotIntegrity.checking(out);
         source.writeTo(check);
         try {
@@ -130,7 +139,7 @@ public final class SnapshotEngine {
     }
   }
 
-  private SaveResult afterLocalSave(SaveRequest request, String fileName, Instant time) {
+  private SaveResult afterLocalSave(SaveRequest request, String fileName, Instant time, String sha256) {
     List<StoredSnapshot> created = new ArrayList<>();
     List<StoredSnapshot> pruned = new ArrayList<>();
     List<SnapshotFailure> failures = new ArrayList<>();
@@ -150,17 +159,17 @@ public final class SnapshotEngine {
     LOG.info("Snapshot {} saved", fileName);
     prune(local, request.namePrefix(), request.localRetention(), null, pruned, failures);
     request.remote().ifPresent(remote -> {
-      upload(remote.store(), saved, request, time, created, failures);
+      upload(remote.store(), saved, request, time, sha256, created, failures);
       String scopeNode = remote.scope() == RetentionScope.NODE ? local.nodeName() : null;
       prune(remote.store(), request.namePrefix(), remote.retention(), scopeNode, pruned, failures);
     });
     return new SaveResult(fileName, created, pruned, failures);
   }
 
-  private void upload(SnapshotStore store, StoredSnapshot saved, SaveRequest request, Instant time,
+  private void upload(SnapshotStore store, StoredSnapshot saved, SaveRequest request, Instant time, String sha256,
       List<StoredSnapshot> created, List<SnapshotFailure> failures) {
     SnapshotMetadata metadata = new SnapshotMetadata(saved.fileName(), local.nodeName(), time,
-        request.clusterId(), request.tokenHash(), null, request.extraMetadata());
+        request.clusterId(), request.tokenHash(), sha256, request.extraMetadata());
     try {
       created.add(store.put(local.pathOf(saved.fileName()), metadata));
     } catch (IOException | RuntimeException e) {

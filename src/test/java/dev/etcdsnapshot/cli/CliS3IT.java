@@ -10,7 +10,9 @@ import dev.etcdsnapshot.testing.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -69,7 +71,8 @@ class CliS3IT {
     String name = save.out().substring("Snapshot ".length(), save.out().indexOf(" saved."));
     assertThat(objects("cli/")).extracting(S3Object::key).containsExactly("cli/" + name);
     assertThat(server.client().headObject(h -> h.bucket(BUCKET).key("cli/" + name)).metadata())
-        .containsEntry("k3s-node-name", "n1").containsKey(S3SnapshotStore.SHA256_METADATA);
+        .containsEntry("k3s-node-name", "n1")
+        .containsEntry(S3SnapshotStore.SHA256_METADATA, sha256(dir.resolve(name)));
 
     CliRun ls = run("ls", "--node-name", "n1", "--s3-folder", "cli");
     assertThat(ls.code()).as(ls.err()).isZero();
@@ -154,6 +157,10 @@ class CliS3IT {
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).matches("(Snapshot on-demand-jar-\\d+ saved\\.\n){2}").doesNotContain(S3Server.SECRET_KEY);
     assertThat(objects("jar/")).hasSize(1);
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   private static String savedName(CliRun save) {

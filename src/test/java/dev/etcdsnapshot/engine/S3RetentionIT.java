@@ -15,9 +15,11 @@ import dev.etcdsnapshot.testing.S3Server;
 import dev.etcdsnapshot.testing.TestSnapshots;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +77,10 @@ class S3RetentionIT {
       SaveResult result = save(store, RetentionScope.NODE);
 
       assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+      Path local = tmp.resolve("snapshots").resolve(result.fileName());
+      assertThat(server.client().headObject(h -> h.bucket(BUCKET).key("per-node/" + result.fileName())).metadata())
+          .as("the SHA-256 the engine computed while writing").containsEntry(S3SnapshotStore.SHA256_METADATA,
+              HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(local))));
       assertThat(result.pruned()).extracting(StoredSnapshot::fileName).contains(
           "etcd-snapshot-n1-1700000100", "etcd-snapshot-n1-1700000000");
       assertThat(names(store)).containsExactlyInAnyOrder(

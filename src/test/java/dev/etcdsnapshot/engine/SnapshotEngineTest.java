@@ -86,6 +86,22 @@ class SnapshotEngineTest {
     });
   }
 
+  /** The engine hashes what it writes, so the store need not read the file once more before uploading. */
+  @Test
+  void uploadCarriesTheSha256OfTheStoredFileRawAndZipped() throws Exception {
+    engine("n1", 100).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 0, RetentionScope.NODE)));
+    engine("n1", 200).save(new SaveRequest("etcd-snapshot", true, 0, Map.of(), null, null,
+        Optional.of(new RemoteCopy(remote, 0, RetentionScope.NODE))));
+
+    assertThat(remote.puts).extracting(SnapshotMetadata::sha256).containsExactly(
+        sha256(dir.resolve("etcd-snapshot-n1-100")), sha256(dir.resolve("etcd-snapshot-n1-200.zip")));
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
   @Test
   void aFailedUploadKeepsTheLocalSnapshot() {
     remote.failPuts = true;

@@ -9,12 +9,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -27,10 +24,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Lists a folder with the uploader and token hash of every snapshot. Those live in each object's user metadata,
  * which a listing does not return, so each object needs one HEAD — but objects are immutable (a rewrite gets a
- * new ETag), so HEAD results are cached by key and ETag and only objects not seen before cost a request. The
- * same holds for metadata sidecars (one GET each, cached). A 10,000-object folder thus costs 10 LIST pages and
- * 10,000 HEADs on the first listing of a store, and 10 LIST pages plus one HEAD per new object afterwards;
- * uploads through the same store prime the cache and cost nothing.
+ * new ETag), so HEAD results are cached by endpoint, bucket, key and ETag for the whole process and only objects
+ * not seen before cost a request. The same holds for metadata sidecars (one GET each, cached). A 10,000-object
+ * folder thus costs 10 LIST pages and 10,000 HEADs the first time this process lists it, and 10 LIST pages plus
+ * one HEAD per new object afterwards, whichever store instance lists; uploads prime the cache and cost nothing.
  */
 final class S3Listing {
 
@@ -46,12 +43,16 @@ final class S3Listing {
   private final String metadataPrefix;
   private final S3Failures failures;
   private final ExecutorService workers;
-  private final Map<String, Facts> heads = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, String>> sidecars = new ConcurrentHashMap<>();
+  /** Enough for 20 folders of 10,000 snapshots; an entry is a few hundred bytes. */
+  private static final ObjectCache<Facts> HEADS = new ObjectCache<>(200_000);
+  private static final ObjectCache<Map<String, String>> SIDECARS = new ObjectCache<>(50_000);
 
-  S3Listing(S3Client s3, String bucket, String folder, String metadataPrefix, S3Failures failures,
+  private final String endpoint;
+
+  S3Listing(S3Client s3, String endpoint, String bucket, String folder, String metadataPrefix, S3Failures failures,
       ExecutorService workers) {
     this.s3 = s3;
+    this.endpoint = endpoint;
     this.bucket = bucket;
     this.folder = folder;
     this.metadataPrefix = metadataPrefix.toLowerCase(Locale.ROOT);
@@ -84,13 +85,12 @@ final class S3Listing {
       out.add(new StoredSnapshot(fileName, StorageKind.S3, SnapshotLayout.s3Location(bucket, o.key()), o.size(),
           S3SnapshotStore.nameTime(fileName).orElse(o.lastModified()), f.nodeName(), f.tokenHash(), extra));
     }
-    forgetAllBut(facts.keySet(), metadata);
     return out;
   }
 
   /** Records what this store just uploaded, so listing it later costs no HEAD. */
   void remember(String key, String eTag, Facts facts) {
-    heads.put(cacheKey(key, eTag), facts);
+    HEADS.put(cacheKey(key, eTag), facts);
   }
 
   Facts facts(Map<String, String> userMetadata) {
@@ -105,7 +105,7 @@ final class S3Listing {
     Map<String, Future<Facts>> pending = new HashMap<>();
     for (S3Object o : objects) {
       String ck = cacheKey(o.key(), o.eTag());
-      Facts known = heads.get(ck);
+      Facts known = HEADS.get(ck);
       if (known != null) {
         out.put(ck, known);
       } else if (!pending.containsKey(ck)) {
@@ -115,7 +115,7 @@ final class S3Listing {
     try {
       for (Map.Entry<String, Future<Facts>> e : pending.entrySet()) {
         Facts f = e.getValue().get();
-        heads.put(e.getKey(), f);
+        HEADS.put(e.getKey(), f);
         out.put(e.getKey(), f);
       }
     } catch (InterruptedException e) {
@@ -143,7 +143,7 @@ final class S3Listing {
 
   private Map<String, String> sidecar(S3Object side) {
     String ck = cacheKey(side.key(), side.eTag());
-    Map<String, String> known = sidecars.get(ck);
+    Map<String, String> known = SIDECARS.get(ck);
     if (known != null) {
       return known;
     }
@@ -156,19 +156,12 @@ final class S3Listing {
           failures.reason(e));
       parsed = Map.of();
     }
-    sidecars.put(ck, parsed);
+    SIDECARS.put(ck, parsed);
     return parsed;
   }
 
-  private void forgetAllBut(Set<String> liveHeads, Map<String, S3Object> liveSidecars) {
-    heads.keySet().retainAll(liveHeads);
-    Set<String> live = new HashSet<>();
-    liveSidecars.values().forEach(o -> live.add(cacheKey(o.key(), o.eTag())));
-    sidecars.keySet().retainAll(live);
-  }
-
-  private static String cacheKey(String key, String eTag) {
-    return key + '\n' + eTag;
+  private String cacheKey(String key, String eTag) {
+    return ObjectCache.key(endpoint, bucket, key, eTag, metadataPrefix);
   }
 
   private static String blankToNull(String s) {

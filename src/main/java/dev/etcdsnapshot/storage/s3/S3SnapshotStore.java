@@ -67,7 +67,8 @@ public final class S3SnapshotStore implements SnapshotStore {
     this.workers = Executors.newFixedThreadPool(threads, daemonThreads());
     this.uploader = new S3Uploader(s3, settings.bucket(), failures, workers, b.partSize, b.multipartThreshold,
         b.partsInFlight, min(settings.timeout(), Duration.ofSeconds(30)), b.progressEvery);
-    this.listing = new S3Listing(s3, settings.bucket(), settings.folder(), metadataPrefix, failures, workers);
+    this.listing = new S3Listing(s3, settings.endpointUri().toString(), settings.bucket(), settings.folder(),
+        metadataPrefix, failures, workers);
     this.downloads = new S3Downloads(s3, settings.bucket(), failures);
   }
 

@@ -150,6 +150,17 @@ class S3ConnectionIT {
         .contains("http://localhost:" + server.port() + "/snapshots/path/on-demand-n1-1700000000");
   }
 
+  @Test
+  void proxySettingSendsEveryRequestThroughTheProxy() throws Exception {
+    try (PipeProxy proxy = new PipeProxy(server.port())) {
+      Map<String, String> secret = server.secret(BUCKET);
+      secret.put(S3Settings.PROXY, "http://127.0.0.1:" + proxy.port());
+      roundTrip(secret, List.of(), new RequestCounter(), "proxied");
+      assertThat(proxy.firstRequestLines).isNotEmpty()
+          .allMatch(l -> l.contains(" http://" + server.endpoint() + "/snapshots"), "absolute-form, to the S3 server");
+    }
+  }
+
   /** A store in its own folder of the bucket, built from a Secret, exercised end to end. */
   private void roundTrip(Map<String, String> secret, List<String> caBundles, RequestCounter requests,
       String folder) throws Exception {
