@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
         PruneCommand.class,
         VerifyCommand.class,
         DownloadCommand.class,
+        OperatorCommand.class,
     })
 public final class EtcdSnapshotCommand {
 

@@ -46,6 +46,9 @@ public class EtcdSnapshotError {
 
   @Override
   public String toString() {
-    return "EtcdSnapshotError{" + "time=" + time + ", " + "message=" + message + "}";
+    return "EtcdSnapshotError{"
+        + "time=" + time
+        + ", message=" + message
+        + "}";
   }
 }

@@ -23,7 +23,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * kubebuilder marker of k3s-io/api declares it, so {@code kubectl get} shows an age like every other resource (the
  * older wrangler-generated CRD typed it {@code string} and printed the RFC3339 text).
  */
-@JsonClassDescription("ETCDSnapshotFile is one etcd snapshot on a node's disk or in S3, as k3s publishes it; failure records have readyToUse false and an error.")
+@JsonClassDescription(
+    "ETCDSnapshotFile is one etcd snapshot on a node's disk or in S3, as k3s publishes it; failure records have "
+        + "readyToUse false and an error.")
 @Group(EtcdSnapshotFile.GROUP)
 @Version(EtcdSnapshotFile.VERSION)
 @Kind("ETCDSnapshotFile")

@@ -7,8 +7,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Objects;
 
-/** Whether an ETCDSnapshotFile's snapshot is usable, its time and size (k3s {@code ETCDSnapshotStatus}, k3s-compat §1.2). */
-@JsonClassDescription("Status says whether the snapshot is usable, when it was taken and how big it is; written with the object (no status subresource).")
+/**
+ * Whether an ETCDSnapshotFile's snapshot is usable, its time and size (k3s {@code ETCDSnapshotStatus}, k3s-compat
+ * §1.2).
+ */
+@JsonClassDescription(
+    "Status says whether the snapshot is usable, when it was taken and how big it is; written with the " +
+    "object (no status subresource).")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"readyToUse", "creationTime", "size", "error"})
 public class EtcdSnapshotFileStatus {
@@ -16,13 +21,19 @@ public class EtcdSnapshotFileStatus {
   @JsonPropertyDescription("ReadyToUse is true for a good snapshot and false for a failure record.")
   private Boolean readyToUse;
 
-  @JsonPropertyDescription("CreationTime is when the snapshot was taken (RFC3339, second precision): the time in its name, else the file's or object's time.")
+  @JsonPropertyDescription(
+      "CreationTime is when the snapshot was taken (RFC3339, second precision): the time in its name, else " +
+      "the file's or object's time.")
   private String creationTime;
 
-  @JsonPropertyDescription("Size is the snapshot's size in bytes as stored (the zip when compressed), written as a string; \"0\" for a failure record.")
+  @JsonPropertyDescription(
+      "Size is the snapshot's size in bytes as stored (the zip when compressed), written as a string; \"0\"" +
+      " for a failure record.")
   private Quantity size;
 
-  @JsonPropertyDescription("Error is set on a failure record: when and why the save failed. Failure records are removed 24 hours after this time.")
+  @JsonPropertyDescription(
+      "Error is set on a failure record: when and why the save failed. Failure records are removed 24 hours" +
+      " after this time.")
   private EtcdSnapshotError error;
 
   public Boolean getReadyToUse() {
@@ -73,6 +84,11 @@ public class EtcdSnapshotFileStatus {
 
   @Override
   public String toString() {
-    return "EtcdSnapshotFileStatus{" + "readyToUse=" + readyToUse + ", " + "creationTime=" + creationTime + ", " + "size=" + size + ", " + "error=" + error + "}";
+    return "EtcdSnapshotFileStatus{"
+        + "readyToUse=" + readyToUse
+        + ", creationTime=" + creationTime
+        + ", size=" + size
+        + ", error=" + error
+        + "}";
   }
 }

@@ -18,7 +18,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * <p>The Nodes column reads {@code status.progress} because a printer column shows only the first match of a
  * JSONPath, so it cannot list or count the per-node results itself.
  */
-@JsonClassDescription("ETCDSnapshotRequest takes one etcd snapshot now on every selected etcd node; applying it again does nothing.")
+@JsonClassDescription(
+    "ETCDSnapshotRequest takes one etcd snapshot now on every selected etcd node; applying it again does nothing.")
 @Group(EtcdSnapshotSchedule.GROUP)
 @Version(EtcdSnapshotSchedule.VERSION)
 @Kind("ETCDSnapshotRequest")

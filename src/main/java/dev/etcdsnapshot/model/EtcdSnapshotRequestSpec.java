@@ -29,17 +29,25 @@ public class EtcdSnapshotRequestSpec {
   @JsonPropertyDescription("Compress stores the snapshot as a single-entry zip (<file>.zip) instead of the raw file.")
   private Boolean compress;
 
-  @JsonPropertyDescription("Nodes lists the etcd nodes that take the snapshot, by node name; empty means every etcd node whose agent is running.")
+  @JsonPropertyDescription(
+      "Nodes lists the etcd nodes that take the snapshot, by node name; empty means every etcd node whose " +
+      "agent is running.")
   private List<String> nodes;
 
-  @JsonPropertyDescription("S3 uploads the snapshot to an S3-compatible store as well; unset keeps it on the nodes only. Not together with scheduleRef.")
+  @JsonPropertyDescription(
+      "S3 uploads the snapshot to an S3-compatible store as well; unset keeps it on the nodes only. Not " +
+      "together with scheduleRef.")
   private SnapshotS3Spec s3;
 
-  @JsonPropertyDescription("ScheduleRef takes compress, nodes, s3 and deletionPolicy from an ETCDSnapshotSchedule in this namespace. Not together with s3.")
+  @JsonPropertyDescription(
+      "ScheduleRef takes compress, nodes, s3 and deletionPolicy from an ETCDSnapshotSchedule in this " +
+      "namespace. Not together with s3.")
   private NameRef scheduleRef;
 
   @Min(0)
-  @JsonPropertyDescription("TtlSecondsAfterFinished deletes the request (not its snapshots) this many seconds after it finished; unset keeps it.")
+  @JsonPropertyDescription(
+      "TtlSecondsAfterFinished deletes the request (not its snapshots) this many seconds after it finished;" +
+      " unset keeps it.")
   private Integer ttlSecondsAfterFinished;
 
   public String getName() {
@@ -108,6 +116,13 @@ public class EtcdSnapshotRequestSpec {
 
   @Override
   public String toString() {
-    return "EtcdSnapshotRequestSpec{" + "name=" + name + ", " + "compress=" + compress + ", " + "nodes=" + nodes + ", " + "s3=" + s3 + ", " + "scheduleRef=" + scheduleRef + ", " + "ttlSecondsAfterFinished=" + ttlSecondsAfterFinished + "}";
+    return "EtcdSnapshotRequestSpec{"
+        + "name=" + name
+        + ", compress=" + compress
+        + ", nodes=" + nodes
+        + ", s3=" + s3
+        + ", scheduleRef=" + scheduleRef
+        + ", ttlSecondsAfterFinished=" + ttlSecondsAfterFinished
+        + "}";
   }
 }

@@ -14,10 +14,14 @@ import java.util.Objects;
 @JsonPropertyOrder({"phase", "progress", "results", "startTime", "completionTime", "conditions", "observedGeneration"})
 public class EtcdSnapshotRequestStatus {
 
-  @JsonPropertyDescription("Phase is Pending until a node starts, Running while any runs, then Succeeded when every selected node succeeded, else Failed.")
+  @JsonPropertyDescription(
+      "Phase is Pending until a node starts, Running while any runs, then Succeeded when every selected " +
+      "node succeeded, else Failed.")
   private RequestPhase phase;
 
-  @JsonPropertyDescription("Progress counts the selected nodes that finished, as finished/selected (for example 2/3); shown in the Nodes column.")
+  @JsonPropertyDescription(
+      "Progress counts the selected nodes that finished, as finished/selected (for example 2/3); shown in " +
+      "the Nodes column.")
   private String progress;
 
   @JsonPropertyDescription("Results holds one entry per selected node.")
@@ -26,10 +30,13 @@ public class EtcdSnapshotRequestStatus {
   @JsonPropertyDescription("StartTime is when the first snapshot started (RFC3339).")
   private String startTime;
 
-  @JsonPropertyDescription("CompletionTime is when the last node finished (RFC3339); ttlSecondsAfterFinished counts from it.")
+  @JsonPropertyDescription(
+      "CompletionTime is when the last node finished (RFC3339); ttlSecondsAfterFinished counts from it.")
   private String completionTime;
 
-  @JsonPropertyDescription("Conditions describe the outcome for tools that wait on conditions (for example kubectl wait), each with a reason and message.")
+  @JsonPropertyDescription(
+      "Conditions describe the outcome for tools that wait on conditions (for example kubectl wait), each " +
+      "with a reason and message.")
   private List<Condition> conditions;
 
   @JsonPropertyDescription("ObservedGeneration is the metadata.generation this status describes.")
@@ -110,6 +117,14 @@ public class EtcdSnapshotRequestStatus {
 
   @Override
   public String toString() {
-    return "EtcdSnapshotRequestStatus{" + "phase=" + phase + ", " + "progress=" + progress + ", " + "results=" + results + ", " + "startTime=" + startTime + ", " + "completionTime=" + completionTime + ", " + "conditions=" + conditions + ", " + "observedGeneration=" + observedGeneration + "}";
+    return "EtcdSnapshotRequestStatus{"
+        + "phase=" + phase
+        + ", progress=" + progress
+        + ", results=" + results
+        + ", startTime=" + startTime
+        + ", completionTime=" + completionTime
+        + ", conditions=" + conditions
+        + ", observedGeneration=" + observedGeneration
+        + "}";
   }
 }

@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /** The S3 store an ETCDSnapshotFile's snapshot is in, as k3s records it; never credentials (k3s-compat §1.1). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"endpoint", "endpointCA", "skipSSLVerify", "bucket", "bucketLookup", "region", "prefix", "insecure"})
+@JsonPropertyOrder({
+  "endpoint", "endpointCA", "skipSSLVerify", "bucket", "bucketLookup", "region", "prefix", "insecure"
+})
 public class EtcdSnapshotS3 {
 
   @JsonPropertyDescription("Endpoint is the S3 endpoint as host or host:port, without a scheme.")
@@ -118,6 +120,15 @@ public class EtcdSnapshotS3 {
 
   @Override
   public String toString() {
-    return "EtcdSnapshotS3{" + "endpoint=" + endpoint + ", " + "endpointCA=" + endpointCA + ", " + "skipSSLVerify=" + skipSSLVerify + ", " + "bucket=" + bucket + ", " + "bucketLookup=" + bucketLookup + ", " + "region=" + region + ", " + "prefix=" + prefix + ", " + "insecure=" + insecure + "}";
+    return "EtcdSnapshotS3{"
+        + "endpoint=" + endpoint
+        + ", endpointCA=" + endpointCA
+        + ", skipSSLVerify=" + skipSSLVerify
+        + ", bucket=" + bucket
+        + ", bucketLookup=" + bucketLookup
+        + ", region=" + region
+        + ", prefix=" + prefix
+        + ", insecure=" + insecure
+        + "}";
   }
 }

@@ -17,7 +17,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * <p>Next is a {@code string} column on purpose: kubectl renders a {@code date} in the future as
  * {@code <invalid>}, so the RFC3339 time is more useful there.
  */
-@JsonClassDescription("ETCDSnapshotSchedule takes etcd snapshots on a cron schedule on every selected etcd node, keeps them on disk and optionally in S3, and prunes them to a retention.")
+@JsonClassDescription(
+    "ETCDSnapshotSchedule takes etcd snapshots on a cron schedule on every selected etcd node, keeps them on disk "
+        + "and optionally in S3, and prunes them to a retention.")
 @Group(EtcdSnapshotSchedule.GROUP)
 @Version(EtcdSnapshotSchedule.VERSION)
 @Kind("ETCDSnapshotSchedule")

@@ -14,12 +14,16 @@ import java.util.Objects;
 /** When and how an ETCDSnapshotSchedule takes snapshots, and how many it keeps. */
 @JsonClassDescription("Spec says when to take snapshots, on which nodes, how many to keep and where to upload them.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"schedule", "timeZone", "suspend", "name", "retention", "compress", "nodes", "s3", "deletionPolicy"})
+@JsonPropertyOrder({
+  "schedule", "timeZone", "suspend", "name", "retention", "compress", "nodes", "s3", "deletionPolicy"
+})
 public class EtcdSnapshotScheduleSpec {
 
   @Default("0 */12 * * *")
   @Pattern("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|\\S+( +\\S+){4})$")
-  @JsonPropertyDescription("Schedule is a cron expression with 5 fields (minute hour day-of-month month day-of-week) or a descriptor such as @hourly or @daily.")
+  @JsonPropertyDescription(
+      "Schedule is a cron expression with 5 fields (minute hour day-of-month month day-of-week) or a " +
+      "descriptor such as @hourly or @daily.")
   private String schedule;
 
   @Default("UTC")
@@ -28,18 +32,24 @@ public class EtcdSnapshotScheduleSpec {
   private String timeZone;
 
   @Default("false")
-  @JsonPropertyDescription("Suspend stops new scheduled snapshots while true; existing snapshots and running ones are not touched.")
+  @JsonPropertyDescription(
+      "Suspend stops new scheduled snapshots while true; existing snapshots and running ones are not " +
+      "touched.")
   private Boolean suspend;
 
   @Default("etcd-snapshot")
   @Pattern("^[a-zA-Z0-9]([-._a-zA-Z0-9]*[a-zA-Z0-9])?$")
   @Size(max = 128)
-  @JsonPropertyDescription("Name is the snapshot file name prefix; files are named <name>-<node>-<unix seconds>[.zip]. Local retention counts the files starting with it.")
+  @JsonPropertyDescription(
+      "Name is the snapshot file name prefix; files are named <name>-<node>-<unix seconds>[.zip]. Local " +
+      "retention counts the files starting with it.")
   private String name;
 
   @Default("5")
   @Min(0)
-  @JsonPropertyDescription("Retention is how many local snapshots with this name prefix each node keeps in its directory; 0 keeps all.")
+  @JsonPropertyDescription(
+      "Retention is how many local snapshots with this name prefix each node keeps in its directory; 0 " +
+      "keeps all.")
   private Integer retention;
 
   @Default("false")
@@ -49,11 +59,16 @@ public class EtcdSnapshotScheduleSpec {
   @JsonPropertyDescription("Nodes lists the etcd nodes that take snapshots, by node name; empty means every etcd node.")
   private List<String> nodes;
 
-  @JsonPropertyDescription("S3 uploads every snapshot to an S3-compatible store as well; unset keeps snapshots on the nodes only.")
+  @JsonPropertyDescription(
+      "S3 uploads every snapshot to an S3-compatible store as well; unset keeps snapshots on the nodes " +
+      "only.")
   private SnapshotS3Spec s3;
 
   @Default("Retain")
-  @JsonPropertyDescription("DeletionPolicy says what deleting one of this schedule's ETCDSnapshotFile objects does: Retain (default) keeps the data and the object comes back at the next sync, as in k3s; Delete removes the file, its metadata and the S3 object first.")
+  @JsonPropertyDescription(
+      "DeletionPolicy says what deleting one of this schedule's ETCDSnapshotFile objects does: Retain " +
+      "(default) keeps the data and the object comes back at the next sync, as in k3s; Delete removes the " +
+      "file, its metadata and the S3 object first.")
   private DeletionPolicy deletionPolicy;
 
   public String getSchedule() {
@@ -149,6 +164,16 @@ public class EtcdSnapshotScheduleSpec {
 
   @Override
   public String toString() {
-    return "EtcdSnapshotScheduleSpec{" + "schedule=" + schedule + ", " + "timeZone=" + timeZone + ", " + "suspend=" + suspend + ", " + "name=" + name + ", " + "retention=" + retention + ", " + "compress=" + compress + ", " + "nodes=" + nodes + ", " + "s3=" + s3 + ", " + "deletionPolicy=" + deletionPolicy + "}";
+    return "EtcdSnapshotScheduleSpec{"
+        + "schedule=" + schedule
+        + ", timeZone=" + timeZone
+        + ", suspend=" + suspend
+        + ", name=" + name
+        + ", retention=" + retention
+        + ", compress=" + compress
+        + ", nodes=" + nodes
+        + ", s3=" + s3
+        + ", deletionPolicy=" + deletionPolicy
+        + "}";
   }
 }

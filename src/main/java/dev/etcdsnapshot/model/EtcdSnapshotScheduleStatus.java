@@ -11,7 +11,7 @@ import java.util.Objects;
 /** What an ETCDSnapshotSchedule last did and will do next. */
 @JsonClassDescription("Status says whether the schedule is valid, when it last ran and succeeded, and when it runs next.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"conditions", "lastScheduleTime", "nextScheduleTime", "lastSuccessTime", "lastSnapshotNames", "observedGeneration"})
+@JsonPropertyOrder({"conditions", "lastScheduleTime", "nextScheduleTime", "lastSuccessTime", "lastSnapshotNames", "nodes", "observedGeneration"})
 public class EtcdSnapshotScheduleStatus {
 
   @JsonPropertyDescription("Conditions are Ready (the schedule is valid and its storage reachable) and Degraded (the last run, or part of it, failed), with a reason and message.")
@@ -29,8 +29,19 @@ public class EtcdSnapshotScheduleStatus {
   @JsonPropertyDescription("LastSnapshotNames are the ETCDSnapshotFile names the last run created.")
   private List<String> lastSnapshotNames;
 
+  @JsonPropertyDescription("Nodes holds one entry per node that ran this schedule: the slot it claimed last and how that run ended.")
+  private List<ScheduleNodeStatus> nodes;
+
   @JsonPropertyDescription("ObservedGeneration is the metadata.generation this status describes.")
   private Long observedGeneration;
+
+  public List<ScheduleNodeStatus> getNodes() {
+    return nodes;
+  }
+
+  public void setNodes(List<ScheduleNodeStatus> nodes) {
+    this.nodes = nodes;
+  }
 
   public List<Condition> getConditions() {
     return conditions;
@@ -88,12 +99,13 @@ public class EtcdSnapshotScheduleStatus {
         && Objects.equals(nextScheduleTime, other.nextScheduleTime)
         && Objects.equals(lastSuccessTime, other.lastSuccessTime)
         && Objects.equals(lastSnapshotNames, other.lastSnapshotNames)
+        && Objects.equals(nodes, other.nodes)
         && Objects.equals(observedGeneration, other.observedGeneration);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(conditions, lastScheduleTime, nextScheduleTime, lastSuccessTime, lastSnapshotNames, observedGeneration);
+    return Objects.hash(conditions, lastScheduleTime, nextScheduleTime, lastSuccessTime, lastSnapshotNames, nodes, observedGeneration);
   }
 
   @Override

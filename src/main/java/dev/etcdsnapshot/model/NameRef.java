@@ -38,6 +38,8 @@ public class NameRef {
 
   @Override
   public String toString() {
-    return "NameRef{" + "name=" + name + "}";
+    return "NameRef{"
+        + "name=" + name
+        + "}";
   }
 }

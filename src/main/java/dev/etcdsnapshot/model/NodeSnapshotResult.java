@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /** What one node did for an ETCDSnapshotRequest. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"node", "phase", "snapshotName", "snapshotFiles", "message"})
+@JsonPropertyOrder({"node", "phase", "agent", "snapshotName", "snapshotFiles", "message"})
 public class NodeSnapshotResult {
 
   @Required
@@ -18,6 +18,9 @@ public class NodeSnapshotResult {
 
   @JsonPropertyDescription("Phase is where this node's snapshot stands: Pending, Running, Succeeded or Failed.")
   private RequestPhase phase;
+
+  @JsonPropertyDescription("Agent is the operator pod that took, or is taking, this node's snapshot; a Running entry whose agent is no longer the node's live agent is reported as failed.")
+  private String agent;
 
   @JsonPropertyDescription("SnapshotName is the snapshot's file name, with .zip when compressed.")
   private String snapshotName;
@@ -42,6 +45,14 @@ public class NodeSnapshotResult {
 
   public void setPhase(RequestPhase phase) {
     this.phase = phase;
+  }
+
+  public String getAgent() {
+    return agent;
+  }
+
+  public void setAgent(String agent) {
+    this.agent = agent;
   }
 
   public String getSnapshotName() {
@@ -73,6 +84,7 @@ public class NodeSnapshotResult {
     return o instanceof NodeSnapshotResult other
         && Objects.equals(node, other.node)
         && Objects.equals(phase, other.phase)
+        && Objects.equals(agent, other.agent)
         && Objects.equals(snapshotName, other.snapshotName)
         && Objects.equals(snapshotFiles, other.snapshotFiles)
         && Objects.equals(message, other.message);
@@ -80,11 +92,11 @@ public class NodeSnapshotResult {
 
   @Override
   public int hashCode() {
-    return Objects.hash(node, phase, snapshotName, snapshotFiles, message);
+    return Objects.hash(node, phase, agent, snapshotName, snapshotFiles, message);
   }
 
   @Override
   public String toString() {
-    return "NodeSnapshotResult{" + "node=" + node + ", " + "phase=" + phase + ", " + "snapshotName=" + snapshotName + ", " + "snapshotFiles=" + snapshotFiles + ", " + "message=" + message + "}";
+    return "NodeSnapshotResult{" + "node=" + node + ", " + "phase=" + phase + ", " + "agent=" + agent + ", " + "snapshotName=" + snapshotName + ", " + "snapshotFiles=" + snapshotFiles + ", " + "message=" + message + "}";
   }
 }

@@ -7,7 +7,10 @@ public enum S3RetentionScope {
   /** Each node keeps its own newest snapshots (our default; k3s counts all nodes together). */
   @JsonProperty("node")
   NODE("node"),
-  /** All snapshots with the name prefix in the folder count together, whichever node uploaded them (k3s's behaviour). */
+  /**
+   * All snapshots with the name prefix in the folder count together, whichever node uploaded them (k3s's
+   * behaviour).
+   */
   @JsonProperty("cluster")
   CLUSTER("cluster");
 

@@ -9,52 +9,78 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
-/** Where schedules and requests upload snapshots: a Secret with k3s's {@code etcd-s3-*} keys and/or non-secret settings written inline. */
+/**
+ * Where schedules and requests upload snapshots: a Secret with k3s's {@code etcd-s3-*} keys and/or non-secret
+ * settings written inline.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"secretRef", "endpoint", "endpointCAName", "skipSSLVerify", "bucket", "bucketLookup", "region", "folder", "insecure", "timeout", "retention", "retentionScope"})
+@JsonPropertyOrder({
+  "secretRef", "endpoint", "endpointCAName", "skipSSLVerify", "bucket", "bucketLookup", "region", "folder",
+  "insecure", "timeout", "retention", "retentionScope"
+})
 public class SnapshotS3Spec {
 
-  @JsonPropertyDescription("SecretRef names a Secret in this namespace holding k3s's etcd-s3-* keys (credentials, and any setting not given inline). Read on every operation, so rotating keys needs no restart.")
+  @JsonPropertyDescription(
+      "SecretRef names a Secret in this namespace holding k3s's etcd-s3-* keys (credentials, and any " +
+      "setting not given inline). Read on every operation, so rotating keys needs no restart.")
   private NameRef secretRef;
 
   @Pattern("^[^/:]+(:[0-9]+)?$")
-  @JsonPropertyDescription("Endpoint is the S3 endpoint as host or host:port, without a scheme (default s3.amazonaws.com). Overrides etcd-s3-endpoint of the Secret.")
+  @JsonPropertyDescription(
+      "Endpoint is the S3 endpoint as host or host:port, without a scheme (default s3.amazonaws.com). " +
+      "Overrides etcd-s3-endpoint of the Secret.")
   private String endpoint;
 
   @Size(min = 1, max = 253)
-  @JsonPropertyDescription("EndpointCAName names a ConfigMap in this namespace whose values are PEM CA bundles to trust for the endpoint. Overrides etcd-s3-endpoint-ca-name of the Secret; an inline PEM goes in the Secret's etcd-s3-endpoint-ca.")
+  @JsonPropertyDescription(
+      "EndpointCAName names a ConfigMap in this namespace whose values are PEM CA bundles to trust for the " +
+      "endpoint. Overrides etcd-s3-endpoint-ca-name of the Secret; an inline PEM goes in the Secret's " +
+      "etcd-s3-endpoint-ca.")
   private String endpointCAName;
 
-  @JsonPropertyDescription("SkipSSLVerify turns off verification of the endpoint's certificate. Overrides etcd-s3-skip-ssl-verify of the Secret.")
+  @JsonPropertyDescription(
+      "SkipSSLVerify turns off verification of the endpoint's certificate. Overrides " +
+      "etcd-s3-skip-ssl-verify of the Secret.")
   private Boolean skipSSLVerify;
 
   @Size(min = 3, max = 63)
-  @JsonPropertyDescription("Bucket is the bucket to store snapshots in; required here or in the Secret (etcd-s3-bucket).")
+  @JsonPropertyDescription(
+      "Bucket is the bucket to store snapshots in; required here or in the Secret (etcd-s3-bucket).")
   private String bucket;
 
-  @JsonPropertyDescription("BucketLookup is the addressing style: auto (default), dns (virtual-host) or path. Overrides etcd-s3-bucket-lookup-type of the Secret.")
+  @JsonPropertyDescription(
+      "BucketLookup is the addressing style: auto (default), dns (virtual-host) or path. Overrides " +
+      "etcd-s3-bucket-lookup-type of the Secret.")
   private BucketLookup bucketLookup;
 
   @JsonPropertyDescription("Region is the bucket's region (default us-east-1). Overrides etcd-s3-region of the Secret.")
   private String region;
 
-  @JsonPropertyDescription("Folder is the key prefix snapshots are stored under (empty: the bucket root). Overrides etcd-s3-folder of the Secret.")
+  @JsonPropertyDescription(
+      "Folder is the key prefix snapshots are stored under (empty: the bucket root). Overrides " +
+      "etcd-s3-folder of the Secret.")
   private String folder;
 
   @JsonPropertyDescription("Insecure uses plain HTTP instead of HTTPS. Overrides etcd-s3-insecure of the Secret.")
   private Boolean insecure;
 
   @Pattern("^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$")
-  @JsonPropertyDescription("Timeout bounds each S3 operation, as a Go duration such as 5m or 30s (default 5m). Overrides etcd-s3-timeout of the Secret.")
+  @JsonPropertyDescription(
+      "Timeout bounds each S3 operation, as a Go duration such as 5m or 30s (default 5m). Overrides " +
+      "etcd-s3-timeout of the Secret.")
   private String timeout;
 
   @Default("5")
   @Min(0)
-  @JsonPropertyDescription("Retention is how many S3 snapshots with the schedule's name prefix to keep; 0 keeps all. Used by schedules only: on-demand snapshots are never pruned automatically.")
+  @JsonPropertyDescription(
+      "Retention is how many S3 snapshots with the schedule's name prefix to keep; 0 keeps all. Used by " +
+      "schedules only: on-demand snapshots are never pruned automatically.")
   private Integer retention;
 
   @Default("node")
-  @JsonPropertyDescription("RetentionScope says whose snapshots count towards the retention: node (each node keeps its own newest, the default) or cluster (all nodes together, as k3s does).")
+  @JsonPropertyDescription(
+      "RetentionScope says whose snapshots count towards the retention: node (each node keeps its own " +
+      "newest, the default) or cluster (all nodes together, as k3s does).")
   private S3RetentionScope retentionScope;
 
   public NameRef getSecretRef() {
@@ -172,11 +198,26 @@ public class SnapshotS3Spec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(secretRef, endpoint, endpointCAName, skipSSLVerify, bucket, bucketLookup, region, folder, insecure, timeout, retention, retentionScope);
+    return Objects.hash(
+        secretRef, endpoint, endpointCAName, skipSSLVerify, bucket, bucketLookup, region, folder, insecure, timeout,
+        retention, retentionScope);
   }
 
   @Override
   public String toString() {
-    return "SnapshotS3Spec{" + "secretRef=" + secretRef + ", " + "endpoint=" + endpoint + ", " + "endpointCAName=" + endpointCAName + ", " + "skipSSLVerify=" + skipSSLVerify + ", " + "bucket=" + bucket + ", " + "bucketLookup=" + bucketLookup + ", " + "region=" + region + ", " + "folder=" + folder + ", " + "insecure=" + insecure + ", " + "timeout=" + timeout + ", " + "retention=" + retention + ", " + "retentionScope=" + retentionScope + "}";
+    return "SnapshotS3Spec{"
+        + "secretRef=" + secretRef
+        + ", endpoint=" + endpoint
+        + ", endpointCAName=" + endpointCAName
+        + ", skipSSLVerify=" + skipSSLVerify
+        + ", bucket=" + bucket
+        + ", bucketLookup=" + bucketLookup
+        + ", region=" + region
+        + ", folder=" + folder
+        + ", insecure=" + insecure
+        + ", timeout=" + timeout
+        + ", retention=" + retention
+        + ", retentionScope=" + retentionScope
+        + "}";
   }
 }

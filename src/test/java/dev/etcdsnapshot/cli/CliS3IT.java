@@ -1,15 +1,18 @@
 package dev.etcdsnapshot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import dev.etcdsnapshot.testing.EtcdCluster;
 import dev.etcdsnapshot.testing.LogCapture;
 import dev.etcdsnapshot.testing.S3Server;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +137,23 @@ class CliS3IT {
         "--s3-retention", "1", "--s3-retention-scope", "cluster");
     assertThat(cluster.code()).as(cluster.err()).isZero();
     assertThat(objects("prune/")).extracting(S3Object::key).containsExactly("prune/" + n2);
+  }
+
+  /** The shaded jar carries the AWS SDK intact (service files, endpoint rules): save and ls through it. */
+  @Test
+  void theShadedJarUploadsAndLists() throws Exception {
+    String jar = System.getenv("ETCD_SNAPSHOT_TEST_JAR");
+    assumeTrue(jar != null && Files.exists(Path.of(jar)), "ETCD_SNAPSHOT_TEST_JAR not built");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> save = new ArrayList<>(List.of(java, "-jar", jar));
+    save.addAll(List.of(withS3("save", "--endpoints", etcd.member(0).clientUrl(), "--dir", dir.toString(),
+        "--node-name", "jar", "--s3-folder", "jar")));
+    Process p = new ProcessBuilder(save).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).matches("(Snapshot on-demand-jar-\\d+ saved\\.\n){2}").doesNotContain(S3Server.SECRET_KEY);
+    assertThat(objects("jar/")).hasSize(1);
   }
 
   private static String savedName(CliRun save) {

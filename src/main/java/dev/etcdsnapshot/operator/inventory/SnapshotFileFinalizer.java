@@ -7,6 +7,7 @@ import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.storage.StorageKind;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,11 @@ public final class SnapshotFileFinalizer {
     if (file.getMetadata().getDeletionTimestamp() == null || !SnapshotFileWriter.hasFinalizer(file)) {
       return Outcome.NOT_APPLICABLE;
     }
-    if (crdIsGoing()) {
+    Boolean crdGoing = crdIsGoing(file);
+    if (crdGoing == null) {
+      return Outcome.FAILED;
+    }
+    if (crdGoing) {
       LOG.info("CRD {} is being deleted: releasing {} and keeping its data", EtcdSnapshotFile.CRD_NAME, name(file));
       writer.releaseFinalizer(file);
       return Outcome.RELEASED_DATA_KEPT;
@@ -96,10 +101,21 @@ public final class SnapshotFileFinalizer {
     return !failure && location != null && !location.isEmpty();
   }
 
-  private boolean crdIsGoing() {
-    CustomResourceDefinition crd =
-        client.apiextensions().v1().customResourceDefinitions().withName(EtcdSnapshotFile.CRD_NAME).get();
-    return crd == null || crd.getMetadata().getDeletionTimestamp() != null;
+  /**
+   * True when the CRD is gone or terminating; {@code null} (and a Warning) when that cannot be known, in which case
+   * nothing is deleted and the finalizer stays until it can (the operator's role needs {@code get} on
+   * {@code customresourcedefinitions/etcdsnapshotfiles.k3s.cattle.io}).
+   */
+  private Boolean crdIsGoing(EtcdSnapshotFile file) {
+    try {
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().withName(EtcdSnapshotFile.CRD_NAME).get();
+      return crd == null || crd.getMetadata().getDeletionTimestamp() != null;
+    } catch (KubernetesClientException e) {
+      events.deleteFailed(file, "cannot read CRD " + EtcdSnapshotFile.CRD_NAME + " to rule out its deletion (HTTP "
+          + e.getCode() + "); the data is kept and the object stays until it can be read");
+      return null;
+    }
   }
 
   private static String name(EtcdSnapshotFile file) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Brings an existing ETCDSnapshotFile in line with its projection, touching only what the projection owns, and says
@@ -36,14 +37,16 @@ final class SnapshotFileMerge {
       changed = true;
     }
     ObjectMeta meta = existing.getMetadata();
-    changed |= put(meta.getLabels(), meta::setLabels, storageNodeLabel, desired.getMetadata().getLabels().get(storageNodeLabel));
+    String storageNode = desired.getMetadata().getLabels().get(storageNodeLabel);
+    changed |= put(meta.getLabels(), meta::setLabels, storageNodeLabel, storageNode);
     String token = desired.getMetadata().getAnnotations().get(tokenKey);
     if (token != null) {
       changed |= put(meta.getAnnotations(), meta::setAnnotations, tokenKey, token);
     }
     String policyKey = SnapshotLabels.DELETION_POLICY_ANNOTATION;
     if (meta.getAnnotations() == null || !meta.getAnnotations().containsKey(policyKey)) {
-      changed |= put(meta.getAnnotations(), meta::setAnnotations, policyKey, desired.getMetadata().getAnnotations().get(policyKey));
+      String policy = desired.getMetadata().getAnnotations().get(policyKey);
+      changed |= put(meta.getAnnotations(), meta::setAnnotations, policyKey, policy);
     }
     changed |= setFinalizer(existing, SnapshotFileProjection.deletionPolicyOf(existing) == DeletionPolicy.DELETE);
     return changed;
@@ -67,7 +70,7 @@ final class SnapshotFileMerge {
   }
 
   private static boolean put(
-      Map<String, String> map, java.util.function.Consumer<Map<String, String>> setter, String key, String value) {
+      Map<String, String> map, Consumer<Map<String, String>> setter, String key, String value) {
     if (value == null || (map != null && value.equals(map.get(key)))) {
       return false;
     }

@@ -2,11 +2,11 @@ package dev.etcdsnapshot.operator.inventory;
 
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.SnapshotLabels;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import java.net.HttpURLConnection;
 import java.util.List;
 
@@ -28,7 +28,8 @@ final class SnapshotFileWriter {
     this.tokenKey = tokenKey;
   }
 
-  private MixedOperation<EtcdSnapshotFile, KubernetesResourceList<EtcdSnapshotFile>, Resource<EtcdSnapshotFile>> files() {
+  private MixedOperation<EtcdSnapshotFile, KubernetesResourceList<EtcdSnapshotFile>, Resource<EtcdSnapshotFile>>
+      files() {
     return client.resources(EtcdSnapshotFile.class);
   }
 
@@ -49,6 +50,10 @@ final class SnapshotFileWriter {
    * @return the outcome: created, updated or unchanged
    */
   Outcome create(EtcdSnapshotFile desired) {
+    return create(desired, true);
+  }
+
+  private Outcome create(EtcdSnapshotFile desired, boolean retry) {
     try {
       EtcdSnapshotFile created = files().resource(desired).create();
       events.createdOrFailed(created);
@@ -60,7 +65,11 @@ final class SnapshotFileWriter {
     }
     EtcdSnapshotFile existing = get(desired.getMetadata().getName());
     if (existing == null) {
-      return create(desired);
+      if (!retry) {
+        throw new IllegalStateException("object " + desired.getMetadata().getName()
+            + " neither exists nor can be created (the API server answers 409); will retry at the next sync");
+      }
+      return create(desired, false); // it was deleted between our create and get
     }
     return mergeAndUpdate(existing, desired);
   }

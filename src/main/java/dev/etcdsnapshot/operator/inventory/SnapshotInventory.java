@@ -181,7 +181,8 @@ public final class SnapshotInventory {
             ? new SyncReport(0, 1, 0, 0, 0) : new SyncReport(0, 0, 0, 1, 0),
         SyncReport::plus));
     ConcurrentWrites.forEach(removals, parallelism, writer::remove);
-    ConcurrentWrites.forEach(desired.values(), parallelism, file -> report.accumulateAndGet(write(file), SyncReport::plus));
+    ConcurrentWrites.forEach(
+        desired.values(), parallelism, file -> report.accumulateAndGet(write(file), SyncReport::plus));
     return report.get();
   }
 

@@ -68,11 +68,15 @@ class InventoryBenchmark {
 
     long cpuStart = processCpuNanos();
     long mockCpuStart = mockServerCpuNanos();
+    long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    long gcStart = gcMillis();
     long start = System.nanoTime();
     SyncReport first = inventory.syncS3(store, listing);
     double firstSeconds = (System.nanoTime() - start) / 1e9;
     double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
     double mockCpuSeconds = (mockServerCpuNanos() - mockCpuStart) / 1e9;
+    double jitSeconds = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) / 1e3;
+    double gcSeconds = (gcMillis() - gcStart) / 1e3;
     double loadAverage = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     Map<String, Integer> firstRequests = drain();
 
@@ -92,10 +96,10 @@ class InventoryBenchmark {
     assertThat(againRequests).isEqualTo(Map.of("LIST etcdsnapshotfiles", 1));
 
     String rows = String.format(
-        "| %s | %,d | first sync, %d writes in flight | %.1f s (CPU %.0f s, of it mock server %.0f s; load avg %.1f on %d cores) | %s | %s |%n"
+        "| %s | %,d | first sync, %d writes in flight | %.1f s (JVM CPU %.0f s: mock server threads %.0f s, JIT %.0f s, GC %.1f s; load avg %.1f on %d cores) | %s | %s |%n"
             + "| %s | %,d | resync, unchanged | %.2f s | %s | %s |%n"
             + "| %s | %,d | holding all objects (one list, kept in a List) | | | %s more than without them |%n",
-        Instant.now().toString().substring(0, 16) + "Z", SNAPSHOTS, PARALLELISM, firstSeconds, cpuSeconds, mockCpuSeconds, loadAverage,
+        Instant.now().toString().substring(0, 16) + "Z", SNAPSHOTS, PARALLELISM, firstSeconds, cpuSeconds, mockCpuSeconds, jitSeconds, gcSeconds, loadAverage,
         Runtime.getRuntime().availableProcessors(), total(firstRequests) + " " + firstRequests,
         mib(heapAfter) + " used after GC (JVM incl. mock server store; " + mib(heapBefore) + " before)",
         Instant.now().toString().substring(0, 16) + "Z", SNAPSHOTS, againSeconds, total(againRequests) + " " + againRequests, "",
@@ -146,6 +150,10 @@ class InventoryBenchmark {
       }
     }
     return sum;
+  }
+
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
   }
 
   private static int total(Map<String, Integer> counts) {

@@ -12,6 +12,7 @@ import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class SnapshotFileFinalizerTest {
 
   static KubernetesClient client;
+  static KubernetesMockServer server;
 
   static final String LABEL = "etcd.k3s.cattle.io/snapshot-storage-node";
   final MutableClock clock = new MutableClock(Instant.now());
@@ -159,5 +161,19 @@ class SnapshotFileFinalizerTest {
     assertThat(finalizer.handleDeletion(f)).isEqualTo(SnapshotFileFinalizer.Outcome.NOT_APPLICABLE);
     assertThat(deleted).isEmpty();
     assertThat(exists(f)).isTrue();
+  }
+
+  @Test
+  void whenTheCrdCannotBeReadNothingIsDeletedAndTheObjectStays() {
+    EtcdSnapshotFile f = save("rbac-1", DeletionPolicy.DELETE);
+    EtcdSnapshotFile terminating = deleteAndReRead(f);
+    server.expect().get().withPath("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + EtcdSnapshotFile.CRD_NAME)
+        .andReturn(403, "{}").once();
+
+    assertThat(finalizer.handleDeletion(terminating)).isEqualTo(SnapshotFileFinalizer.Outcome.FAILED);
+
+    assertThat(deleted).isEmpty();
+    assertThat(exists(f)).isTrue();
+    assertThat(reasons(f)).anySatisfy(r -> assertThat(r).startsWith("ETCDSnapshotDeleteFailed").contains("HTTP 403"));
   }
 }

@@ -248,4 +248,54 @@ class SnapshotInventoryTest {
     assertThat(report.kept()).isEqualTo(1);
     assertThat(objects("del-a")).singleElement().satisfies(f -> assertThat(f.getMetadata().getDeletionTimestamp()).isNotNull());
   }
+
+  @Test
+  void aFailedUploadIsAnS3FailureRecordTheStoreSyncKeepsFor24Hours() {
+    S3StoreIdentity failing = new S3StoreIdentity("minio:9000", null, false, "etcd", null, null, "upload-fail", false);
+    StoredSnapshot file = local("up-a", "etcd-snapshot-up-a-1700000000");
+    SnapshotFailure upload = new SnapshotFailure(SnapshotFailure.Stage.UPLOAD, StorageKind.S3, file.fileName(),
+        "s3://etcd/upload-fail/" + file.fileName(), T0, "503 Slow Down");
+    inventory.recordSave(new SaveResult(file.fileName(), List.of(file), List.of(), List.of(upload)),
+        ProjectionContext.save("up-a", failing, null, DeletionPolicy.RETAIN));
+
+    assertThat(events("up-a")).contains(
+        "Warning ETCDSnapshotFailed Failed to save snapshot etcd-snapshot-up-a-1700000000 on up-a: 503 Slow Down");
+    clock.advance(Duration.ofHours(1));
+    assertThat(inventory.syncS3(failing, List.of()).kept()).isEqualTo(1);
+    clock.advance(Duration.ofHours(24));
+    assertThat(inventory.syncS3(failing, List.of()).deleted()).isEqualTo(1);
+    assertThat(objects("up-a")).as("the local snapshot is untouched").hasSize(1);
+  }
+
+  @Test
+  void aListingWithoutTokenHashOrPolicyKeepsWhatTheSaveRecorded() {
+    StoredSnapshot file = local("keep-a", "etcd-snapshot-keep-a-1700000000");
+    inventory.recordSave(new SaveResult(file.fileName(), List.of(file), List.of(), List.of()),
+        ProjectionContext.save("keep-a", null, "abcdefabcdef", DeletionPolicy.DELETE));
+    String version = objects("keep-a").get(0).getMetadata().getResourceVersion();
+
+    SyncReport report = inventory.syncLocal("keep-a", List.of(file));
+
+    assertThat(report.unchanged()).isEqualTo(1);
+    EtcdSnapshotFile f = objects("keep-a").get(0);
+    assertThat(f.getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(f.getMetadata().getAnnotations())
+        .containsEntry("etcd.k3s.cattle.io/snapshot-token-hash", "abcdefabcdef")
+        .containsEntry("etcdsnapshot.dev/deletion-policy", "Delete");
+    assertThat(f.getMetadata().getFinalizers()).containsExactly("etcdsnapshot.dev/snapshot-data");
+  }
+
+  @Test
+  void aUserSwitchingAnObjectToDeleteGetsTheFinalizerAddedBySync() {
+    StoredSnapshot file = local("flip-a", "etcd-snapshot-flip-a-1700000000");
+    inventory.syncLocal("flip-a", List.of(file));
+    EtcdSnapshotFile f = objects("flip-a").get(0);
+    assertThat(f.getMetadata().getFinalizers()).isNullOrEmpty();
+    f.getMetadata().getAnnotations().put("etcdsnapshot.dev/deletion-policy", "Delete");
+    client.resource(f).update();
+
+    assertThat(inventory.syncLocal("flip-a", List.of(file)).updated()).isEqualTo(1);
+
+    assertThat(objects("flip-a").get(0).getMetadata().getFinalizers()).containsExactly("etcdsnapshot.dev/snapshot-data");
+  }
 }

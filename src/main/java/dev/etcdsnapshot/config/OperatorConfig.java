@@ -1,0 +1,105 @@
+package dev.etcdsnapshot.config;
+
+import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
+import dev.etcdsnapshot.model.Flavor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the {@code operator} command runs with, loaded and validated once from its flags and environment.
+ * Immutable; the errors name the flag (or environment variable) at fault.
+ *
+ * @param nodeName this agent's node ({@code --node-name}, default {@code $NODE_NAME})
+ * @param identity this pod ({@code $POD_NAME}, else the node name): Lease holder and claim owner
+ * @param namespaces where schedules, requests and S3 Secrets are watched ({@code --namespace}, repeatable)
+ * @param operatorNamespace where the agent and leader Leases live: the pod's own namespace
+ * @param etcd how to reach this node's etcd member ({@code --endpoints}, {@code --cacert}, ...)
+ * @param snapshotDir the node's snapshot directory ({@code --dir})
+ * @param createSnapshotDir whether a missing directory may be created (only k3s's default)
+ * @param syncInterval how often ETCDSnapshotFile objects are synced with storage ({@code --sync-interval})
+ * @param flavor k3s or rke2 naming ({@code --flavor})
+ * @param leaderElection whether the cluster-wide duty is leader-elected ({@code --leader-election})
+ * @param metricsPort the port of /metrics, /healthz and /readyz ({@code --metrics-port}; 0 picks a free one)
+ * @param timing the internal periods, tunable for tests
+ */
+public record OperatorConfig(
+    String nodeName,
+    String identity,
+    Set<String> namespaces,
+    String operatorNamespace,
+    EtcdConnectionSettings etcd,
+    Path snapshotDir,
+    boolean createSnapshotDir,
+    Duration syncInterval,
+    Flavor flavor,
+    boolean leaderElection,
+    int metricsPort,
+    Timing timing) {
+
+  /** The Lease the leader holds, in the operator's namespace. */
+  public static final String LEADER_LEASE = "etcd-snapshot-operator-leader";
+
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  public OperatorConfig {
+    if (nodeName == null || nodeName.isBlank()) {
+      throw new IllegalArgumentException("--node-name is required (or set NODE_NAME, e.g. from the downward API "
+          + "spec.nodeName)");
+    }
+    identity = identity == null || identity.isBlank() ? nodeName : identity;
+    Objects.requireNonNull(namespaces, "namespaces");
+    namespaces = Set.copyOf(new LinkedHashSet<>(namespaces));
+    if (namespaces.isEmpty()) {
+      throw new IllegalArgumentException("--namespace is required outside a pod (no POD_NAMESPACE, no service "
+          + "account namespace file)");
+    }
+    for (String ns : namespaces) {
+      requireNamespace("--namespace", ns);
+    }
+    requireNamespace("POD_NAMESPACE", operatorNamespace);
+    Objects.requireNonNull(etcd, "etcd");
+    Objects.requireNonNull(snapshotDir, "snapshotDir");
+    if (syncInterval == null || syncInterval.isNegative() || syncInterval.isZero()) {
+      throw new IllegalArgumentException("--sync-interval must be greater than 0s");
+    }
+    Objects.requireNonNull(flavor, "flavor");
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new IllegalArgumentException("--metrics-port must be between 0 and 65535, got " + metricsPort);
+    }
+    timing = timing == null ? Timing.DEFAULT : timing;
+  }
+
+  private static void requireNamespace(String what, String ns) {
+    if (ns == null || !DNS_LABEL.matcher(ns).matches()) {
+      throw new IllegalArgumentException(what + " must be a namespace name (lowercase RFC 1123 label), got '" + ns
+          + "'");
+    }
+  }
+
+  /** The namespaces as a list, for JOSDK. */
+  public List<String> namespaceList() {
+    return List.copyOf(namespaces);
+  }
+
+  /**
+   * Internal periods.
+   *
+   * @param scheduleMaxWait the longest a schedule waits before it is looked at again (guards against clock steps)
+   * @param leaseDuration how long an agent Lease is valid without renewal
+   * @param leaseRenew how often an agent renews it
+   * @param requestRecheck how often the leader looks at an unfinished request (to notice agents gone)
+   * @param agentGrace how long a new request waits for agents without a Lease yet
+   */
+  public record Timing(Duration scheduleMaxWait, Duration leaseDuration, Duration leaseRenew,
+      Duration requestRecheck, Duration agentGrace) {
+
+    /** Production values. */
+    public static final Timing DEFAULT = new Timing(Duration.ofMinutes(5), Duration.ofSeconds(30),
+        Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30));
+  }
+}

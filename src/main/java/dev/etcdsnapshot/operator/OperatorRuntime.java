@@ -1,0 +1,199 @@
+package dev.etcdsnapshot.operator;
+
+import dev.etcdsnapshot.config.OperatorConfig;
+import dev.etcdsnapshot.engine.SnapshotEngine;
+import dev.etcdsnapshot.engine.SnapshotNames;
+import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
+import dev.etcdsnapshot.model.SnapshotLabels;
+import dev.etcdsnapshot.operator.agent.ClusterFacts;
+import dev.etcdsnapshot.operator.agent.InventoryPublisher;
+import dev.etcdsnapshot.operator.agent.SchedulePolicies;
+import dev.etcdsnapshot.operator.agent.SnapshotRunner;
+import dev.etcdsnapshot.operator.files.SnapshotFileWatch;
+import dev.etcdsnapshot.operator.files.StorageDeleter;
+import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
+import dev.etcdsnapshot.operator.inventory.SnapshotFileFinalizer;
+import dev.etcdsnapshot.operator.inventory.SnapshotFileProjection;
+import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
+import dev.etcdsnapshot.operator.leader.S3Stores;
+import dev.etcdsnapshot.operator.leader.S3SyncReconciler;
+import dev.etcdsnapshot.operator.metrics.OperatorHttpServer;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
+import dev.etcdsnapshot.operator.node.AgentHeartbeat;
+import dev.etcdsnapshot.operator.node.AgentLeases;
+import dev.etcdsnapshot.operator.request.RequestAgentReconciler;
+import dev.etcdsnapshot.operator.request.RequestLeaderReconciler;
+import dev.etcdsnapshot.operator.s3.S3Check;
+import dev.etcdsnapshot.operator.s3.S3RemoteStores;
+import dev.etcdsnapshot.operator.s3.S3SecretReader;
+import dev.etcdsnapshot.operator.schedule.ScheduleAgentReconciler;
+import dev.etcdsnapshot.operator.status.StatusWriter;
+import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One operator process: the agent duty for its own node (schedules, requests, local objects and their finalizer,
+ * the agent Lease, the local sync loop) on one JOSDK {@link Operator}, and the cluster-wide duty (request phases
+ * and TTL, the S3 sync, S3 objects' finalizer) on a second {@link Operator} that runs only while this pod holds the
+ * leader Lease {@value OperatorConfig#LEADER_LEASE} (JOSDK leader election; with {@code --leader-election=false} it
+ * always runs). Two Operator instances
+ * because JOSDK elects a leader per Operator, and the agent duty must run on every pod.
+ */
+public final class OperatorRuntime implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
+
+  /** How often the finalizer watches look at every object again, which retries failed data deletions. */
+  static final Duration FINALIZER_RESYNC = Duration.ofSeconds(30);
+
+  private final Operator agent;
+  private final Operator leader;
+  private final AgentHeartbeat heartbeat;
+  private final ScheduledExecutorService syncLoop;
+  private final OperatorHttpServer http;
+  private final EtcdSnapshotSource source;
+  private final List<SnapshotFileWatch> watches;
+
+  private OperatorRuntime(Operator agent, Operator leader, AgentHeartbeat heartbeat, ScheduledExecutorService syncLoop,
+      OperatorHttpServer http, EtcdSnapshotSource source, List<SnapshotFileWatch> watches) {
+    this.watches = watches;
+    this.agent = agent;
+    this.leader = leader;
+    this.heartbeat = heartbeat;
+    this.syncLoop = syncLoop;
+    this.http = http;
+    this.source = source;
+  }
+
+  /**
+   * Wires and starts everything.
+   *
+   * @param client the API client (not closed by {@link #close()})
+   * @param clock the only source of time for schedules, statuses and records
+   * @param registry where metrics go; served on {@code /metrics}
+   * @param exitOnLostLeadership whether losing the leader Lease ends the process (production: yes, so a fresh pod
+   *     competes again; tests: no)
+   */
+  public static OperatorRuntime start(OperatorConfig config, KubernetesClient client, Clock clock,
+      PrometheusMeterRegistry registry, boolean exitOnLostLeadership) throws IOException {
+    String node = config.nodeName();
+    SnapshotMetrics metrics = new SnapshotMetrics(registry, clock);
+    LocalSnapshotStore local = new LocalSnapshotStore(config.snapshotDir(), config.createSnapshotDir(), node,
+        SnapshotNames::parseTimestamp);
+    EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(config.etcd());
+    SnapshotEngine engine = new SnapshotEngine(local, source, clock);
+    S3SecretReader reader = new S3SecretReader(client);
+    S3RemoteStores stores = new S3RemoteStores();
+    SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
+    SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node);
+    SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
+        new SchedulePolicies(client, config.namespaces()));
+    InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics);
+    ClusterFacts facts = new ClusterFacts(client, config.flavor());
+    SnapshotRunner runner = new SnapshotRunner(node, engine, reader, stores, publisher, metrics, facts::next);
+    StatusWriter writer = new StatusWriter(client);
+    ResourceEvents events = new ResourceEvents(client, clock, node);
+    S3Stores s3Stores = new S3Stores(client, config.namespaces(), reader, stores);
+    var timing = config.timing();
+    AgentLeases leases = new AgentLeases(client, config.operatorNamespace(), clock, timing.leaseDuration());
+    AgentHeartbeat heartbeat = AgentHeartbeat.start(leases, node, config.identity(), timing.leaseRenew());
+
+    Operator agent = new Operator(base(client, registry));
+    agent.register(new ScheduleAgentReconciler(node, clock, timing.scheduleMaxWait(), runner, writer,
+        new S3Check(reader, stores), events), o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
+    agent.register(new RequestAgentReconciler(node, config.identity(), client, runner, writer, events),
+        o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
+
+    AtomicBoolean leading = new AtomicBoolean(!config.leaderElection());
+    Consumer<ConfigurationServiceOverrider> leaderConfig = base(client, registry).andThen(o -> {
+      if (config.leaderElection()) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorConfig.LEADER_LEASE,
+            config.operatorNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, config.identity(),
+            new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), id -> { }),
+            exitOnLostLeadership));
+      }
+    });
+    Operator leader = new Operator(leaderConfig);
+    leader.register(new RequestLeaderReconciler(client, clock, leases, writer, events, timing.agentGrace(),
+        timing.requestRecheck()), o -> o.withName("request-leader").withGenerationAware(false)
+        .settingNamespaces(config.namespaces()));
+    leader.register(new S3SyncReconciler(reader, stores, inventory, metrics, clock, config.syncInterval()),
+        o -> o.withName("schedule-s3-sync").settingNamespaces(config.namespaces()));
+    SnapshotFileWatch localFiles = SnapshotFileWatch.start(client, new SnapshotFileFinalizer(client,
+            new StorageDeleter(node, engine, s3Stores), snapshotEvents, config.flavor()), config.flavor(), node, node,
+        () -> true, FINALIZER_RESYNC);
+    SnapshotFileWatch s3Files = SnapshotFileWatch.start(client, new SnapshotFileFinalizer(client,
+            new StorageDeleter(null, null, s3Stores), snapshotEvents, config.flavor()), config.flavor(),
+        SnapshotLabels.STORAGE_NODE_S3, null, leading::get, FINALIZER_RESYNC);
+
+    agent.start();
+    leader.start();
+    ScheduledExecutorService syncLoop = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "local-sync-" + node);
+      t.setDaemon(true);
+      return t;
+    });
+    long every = config.syncInterval().toMillis();
+    syncLoop.scheduleWithFixedDelay(publisher::syncLocal, 0, every, TimeUnit.MILLISECONDS);
+    OperatorHttpServer http = OperatorHttpServer.start(new InetSocketAddress(config.metricsPort()), registry,
+        () -> agent.getRuntimeInfo().isStarted() && agent.getRuntimeInfo().allEventSourcesAreHealthy());
+    LOG.info("Operator started on node {} (pod {}), watching namespaces {}; metrics on port {}", node,
+        config.identity(), config.namespaces(), http.port());
+    return new OperatorRuntime(agent, leader, heartbeat, syncLoop, http, source, List.of(localFiles, s3Files));
+  }
+
+  private static Consumer<ConfigurationServiceOverrider> base(KubernetesClient client,
+      PrometheusMeterRegistry registry) {
+    // SSA off: the fabric8 mock server cannot do it, and the code path tests cover must be the one clusters run.
+    return o -> o.withKubernetesClient(client)
+        .withUseSSAToPatchPrimaryResource(false)
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withCloseClientOnStop(false)
+        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+  }
+
+  /** The port /metrics, /healthz and /readyz are served on. */
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** Stops both duties, the Lease renewal, the sync loop and the HTTP endpoint; the client stays open. */
+  @Override
+  public void close() {
+    syncLoop.shutdownNow();
+    heartbeat.close();
+    watches.forEach(SnapshotFileWatch::close);
+    stopQuietly(leader);
+    stopQuietly(agent);
+    http.close();
+    source.close();
+  }
+
+  private static void stopQuietly(Operator operator) {
+    try {
+      operator.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("Stopping an operator failed: {}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.etcdsnapshot.operator.agent;
+
+import dev.etcdsnapshot.engine.SaveResult;
+import dev.etcdsnapshot.engine.SnapshotEngine;
+import dev.etcdsnapshot.engine.SnapshotFailure;
+import dev.etcdsnapshot.model.DeletionPolicy;
+import dev.etcdsnapshot.operator.inventory.ProjectionContext;
+import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
+import dev.etcdsnapshot.operator.inventory.SnapshotFileProjection;
+import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
+import dev.etcdsnapshot.storage.StorageKind;
+import dev.etcdsnapshot.storage.StoredSnapshot;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes saves through the inventory and keeps the node's objects in sync with its directory: after every save
+ * and, via {@link #syncLocal()}, on the sync interval.
+ */
+public final class InventoryPublisher implements SnapshotPublisher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InventoryPublisher.class);
+
+  private final String node;
+  private final SnapshotEngine engine;
+  private final SnapshotInventory inventory;
+  private final SnapshotFileProjection projection;
+  private final SnapshotMetrics metrics;
+
+  public InventoryPublisher(String node, SnapshotEngine engine, SnapshotInventory inventory,
+      SnapshotFileProjection projection, SnapshotMetrics metrics) {
+    this.node = node;
+    this.engine = engine;
+    this.inventory = inventory;
+    this.projection = projection;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public List<String> published(String saver, SaveResult result, DeletionPolicy policy,
+      Optional<S3StoreIdentity> s3) {
+    ProjectionContext context = ProjectionContext.save(saver, s3.orElse(null), null, policy);
+    inventory.recordSave(result, context);
+    List<String> names = new ArrayList<>();
+    for (StoredSnapshot s : result.created()) {
+      names.add(projection.project(s, context).getMetadata().getName());
+    }
+    for (SnapshotFailure f : result.failures()) {
+      if (f.stage() != SnapshotFailure.Stage.RETENTION) {
+        names.add(projection.projectFailure(f, context).getMetadata().getName());
+      }
+    }
+    syncLocal();
+    return names;
+  }
+
+  /** Mirrors the node's directory into its ETCDSnapshotFile objects; failures are logged and counted. */
+  public void syncLocal() {
+    long started = System.nanoTime();
+    boolean ok = false;
+    try {
+      inventory.syncLocal(node, engine.list());
+      ok = true;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Local sync of node {} failed: {}", node, e.getMessage());
+    } finally {
+      metrics.recordSync(StorageKind.LOCAL, ok, Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.etcdsnapshot.operator.agent;
+
+import dev.etcdsnapshot.model.DeletionPolicy;
+import dev.etcdsnapshot.model.SnapshotS3Spec;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics.Trigger;
+import java.util.Objects;
+
+/**
+ * One snapshot an agent is asked to take on its node, from a schedule slot or a request.
+ *
+ * @param trigger scheduled or on-demand
+ * @param namePrefix the file name prefix
+ * @param compress zip the snapshot
+ * @param localRetention local snapshots with the prefix to keep; 0 keeps all
+ * @param namespace the namespace of the schedule or request (where the S3 Secret is)
+ * @param s3 the S3 settings, or {@code null} for local only
+ * @param deletionPolicy what deleting the resulting objects does
+ */
+public record SnapshotJob(Trigger trigger, String namePrefix, boolean compress, int localRetention, String namespace,
+    SnapshotS3Spec s3, DeletionPolicy deletionPolicy) {
+
+  public SnapshotJob {
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(namePrefix, "namePrefix");
+    deletionPolicy = deletionPolicy == null ? DeletionPolicy.RETAIN : deletionPolicy;
+  }
+}

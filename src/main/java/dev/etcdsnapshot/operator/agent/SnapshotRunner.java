@@ -1,0 +1,150 @@
+package dev.etcdsnapshot.operator.agent;
+
+import dev.etcdsnapshot.engine.RemoteCopy;
+import dev.etcdsnapshot.engine.RetentionScope;
+import dev.etcdsnapshot.engine.SaveRequest;
+import dev.etcdsnapshot.engine.SaveResult;
+import dev.etcdsnapshot.engine.SnapshotEngine;
+import dev.etcdsnapshot.engine.SnapshotFailure;
+import dev.etcdsnapshot.engine.SnapshotInProgressException;
+import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
+import dev.etcdsnapshot.model.S3RetentionScope;
+import dev.etcdsnapshot.model.SnapshotS3Spec;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
+import dev.etcdsnapshot.operator.s3.S3ConfigException;
+import dev.etcdsnapshot.operator.s3.S3Inline;
+import dev.etcdsnapshot.operator.s3.S3SecretReader;
+import dev.etcdsnapshot.operator.s3.S3Source;
+import dev.etcdsnapshot.storage.SnapshotStore;
+import dev.etcdsnapshot.storage.StorageKind;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's one way to take a snapshot: reads the S3 configuration afresh, asks the engine to save (one save per
+ * node at a time — the engine refuses a second), records metrics and hands the result to the publisher. A bad S3
+ * configuration does not stop the local snapshot: it is reported in the outcome.
+ */
+public final class SnapshotRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotRunner.class);
+
+  private final String node;
+  private final SnapshotEngine engine;
+  private final S3SecretReader secrets;
+  private final RemoteStores stores;
+  private final SnapshotPublisher publisher;
+  private final SnapshotMetrics metrics;
+  private final Supplier<SaveContext> context;
+
+  /**
+   * @param context the per-save extras (cluster id, extra metadata); read before each save
+   */
+  public SnapshotRunner(String node, SnapshotEngine engine, S3SecretReader secrets, RemoteStores stores,
+      SnapshotPublisher publisher, SnapshotMetrics metrics, Supplier<SaveContext> context) {
+    this.node = node;
+    this.engine = engine;
+    this.secrets = secrets;
+    this.stores = stores;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.context = context;
+  }
+
+  /** The node this runner saves. */
+  public String node() {
+    return node;
+  }
+
+  /**
+   * Extras recorded with every snapshot.
+   *
+   * @param clusterId the cluster identity for S3 metadata, or {@code null}
+   * @param tokenHash the server token hash, or {@code null}
+   * @param extraMetadata k3s's extra-metadata ConfigMap data
+   */
+  public record SaveContext(String clusterId, String tokenHash, Map<String, String> extraMetadata) {}
+
+  /** Takes one snapshot for the job. */
+  public RunOutcome run(SnapshotJob job) {
+    Optional<String> s3Problem = Optional.empty();
+    Optional<S3StoreIdentity> s3Description = Optional.empty();
+    SnapshotStore store = null;
+    if (job.s3() != null) {
+      try {
+        S3Source source = secrets.read(job.namespace(), secretName(job.s3()), S3Inline.values(job.s3()));
+        RemoteStores.Opened opened = stores.open(source);
+        store = opened.store();
+        s3Description = Optional.of(opened.identity());
+      } catch (S3ConfigException e) {
+        s3Problem = Optional.of(e.getMessage());
+        metrics.recordFailure(node, StorageKind.S3, "config");
+      }
+    }
+    try {
+      return save(job, store, s3Problem, s3Description);
+    } finally {
+      closeQuietly(store);
+    }
+  }
+
+  private RunOutcome save(SnapshotJob job, SnapshotStore store, Optional<String> s3Problem,
+      Optional<S3StoreIdentity> s3Description) {
+    SaveContext ctx = context.get();
+    Optional<RemoteCopy> remote = Optional.ofNullable(store).map(s -> new RemoteCopy(s, s3Retention(job), scope(job)));
+    SaveRequest request = new SaveRequest(job.namePrefix(), job.compress(), job.localRetention(),
+        ctx.extraMetadata(), ctx.tokenHash(), ctx.clusterId(), remote);
+    long started = System.nanoTime();
+    SaveResult result;
+    try {
+      result = engine.save(request);
+    } catch (SnapshotInProgressException e) {
+      return new RunOutcome(RunOutcome.Kind.SKIPPED, "", List.of(),
+          "a snapshot of node " + node + " is already running", s3Problem);
+    } catch (IllegalArgumentException e) {
+      return new RunOutcome(RunOutcome.Kind.FAILED, "", List.of(), e.getMessage(), s3Problem);
+    }
+    metrics.recordSave(node, job.trigger(), remote.isPresent(), result, Duration.ofNanos(System.nanoTime() - started));
+    List<String> objects = publisher.published(node, result, job.deletionPolicy(), s3Description);
+    List<String> problems = new ArrayList<>(result.failures().stream().map(SnapshotFailure::message).toList());
+    s3Problem.ifPresent(p -> problems.add("S3 copy not attempted: " + p));
+    RunOutcome.Kind kind = problems.isEmpty() ? RunOutcome.Kind.SUCCEEDED : RunOutcome.Kind.FAILED;
+    return new RunOutcome(kind, result.fileName(), objects, problems.stream().collect(Collectors.joining("; ")),
+        s3Problem);
+  }
+
+  private static String secretName(SnapshotS3Spec s3) {
+    return s3.getSecretRef() == null ? null : s3.getSecretRef().getName();
+  }
+
+  /** On-demand snapshots are never pruned automatically (k3s): requests pass retention 0. */
+  private static int s3Retention(SnapshotJob job) {
+    if (job.trigger() == SnapshotMetrics.Trigger.ON_DEMAND || job.s3().getRetention() == null) {
+      return job.trigger() == SnapshotMetrics.Trigger.ON_DEMAND ? 0 : 5;
+    }
+    return job.s3().getRetention();
+  }
+
+  private static RetentionScope scope(SnapshotJob job) {
+    return job.s3().getRetentionScope() == S3RetentionScope.CLUSTER ? RetentionScope.CLUSTER : RetentionScope.NODE;
+  }
+
+  private static void closeQuietly(SnapshotStore store) {
+    if (store == null) {
+      return;
+    }
+    try {
+      store.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("closing the S3 store failed", e);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.etcdsnapshot.operator.leader;
+
+import dev.etcdsnapshot.model.EtcdSnapshotRequest;
+import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
+import dev.etcdsnapshot.model.SnapshotS3Spec;
+import dev.etcdsnapshot.operator.agent.RemoteStores;
+import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
+import dev.etcdsnapshot.operator.s3.S3ConfigException;
+import dev.etcdsnapshot.operator.s3.S3Inline;
+import dev.etcdsnapshot.operator.s3.S3SecretReader;
+import dev.etcdsnapshot.operator.s3.S3Source;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the S3 settings (and so the credentials) that reach a given store, among the schedules and requests of the
+ * watched namespaces; used to delete S3 data of Delete-policy objects. Secrets are read at the moment of use.
+ */
+public final class S3Stores {
+
+  private final KubernetesClient client;
+  private final Set<String> namespaces;
+  private final S3SecretReader reader;
+  private final RemoteStores stores;
+
+  public S3Stores(KubernetesClient client, Set<String> namespaces, S3SecretReader reader, RemoteStores stores) {
+    this.client = client;
+    this.namespaces = namespaces;
+    this.reader = reader;
+    this.stores = stores;
+  }
+
+  /**
+   * A store found for an identity.
+   *
+   * @param opened the open store (closed by the caller) and its identity
+   */
+  public record Found(RemoteStores.Opened opened) {}
+
+  /** Opens the store an object records, with the first schedule's or request's settings that reach it. */
+  public Optional<Found> find(S3StoreIdentity wanted) {
+    if (wanted == null) {
+      return Optional.empty();
+    }
+    for (Target t : targets()) {
+      try {
+        S3Source source = reader.read(t.namespace(), secretName(t.spec()), S3Inline.values(t.spec()));
+        if (stores.identity(source).holds(wanted.toSpec())) {
+          return Optional.of(new Found(stores.open(source)));
+        }
+      } catch (S3ConfigException e) {
+        // That schedule's settings are unusable; another one may still reach the store.
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every S3 configuration in use: the schedules' first, then the requests'. */
+  List<Target> targets() {
+    List<Target> all = new ArrayList<>();
+    for (String ns : namespaces) {
+      client.resources(EtcdSnapshotSchedule.class).inNamespace(ns).list().getItems().stream()
+          .filter(s -> s.getSpec() != null && s.getSpec().getS3() != null)
+          .forEach(s -> all.add(new Target(ns, s.getSpec().getS3())));
+    }
+    for (String ns : namespaces) {
+      client.resources(EtcdSnapshotRequest.class).inNamespace(ns).list().getItems().stream()
+          .filter(r -> r.getSpec() != null && r.getSpec().getS3() != null)
+          .forEach(r -> all.add(new Target(ns, r.getSpec().getS3())));
+    }
+    return all;
+  }
+
+  private static String secretName(SnapshotS3Spec spec) {
+    return spec.getSecretRef() == null ? null : spec.getSecretRef().getName();
+  }
+
+  /** One S3 configuration and the namespace its Secret is in. */
+  record Target(String namespace, SnapshotS3Spec spec) {}
+}

@@ -1,0 +1,101 @@
+package dev.etcdsnapshot.operator.leader;
+
+import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
+import dev.etcdsnapshot.model.SnapshotS3Spec;
+import dev.etcdsnapshot.operator.agent.RemoteStores;
+import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
+import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
+import dev.etcdsnapshot.operator.s3.S3ConfigException;
+import dev.etcdsnapshot.operator.s3.S3Inline;
+import dev.etcdsnapshot.operator.s3.S3SecretEventSource;
+import dev.etcdsnapshot.operator.s3.S3SecretReader;
+import dev.etcdsnapshot.operator.s3.S3Source;
+import dev.etcdsnapshot.storage.SnapshotStore;
+import dev.etcdsnapshot.storage.StorageKind;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's S3 sync: for every schedule with S3 settings, mirror that store's objects into ETCDSnapshotFile
+ * objects (add what is found, remove what is gone after the 1 minute grace, expire failure records), on the sync
+ * interval and at once when the schedule's Secret changes. A store shared by several schedules is listed once per
+ * interval.
+ */
+public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(S3SyncReconciler.class);
+
+  private final S3SecretReader reader;
+  private final RemoteStores stores;
+  private final SnapshotInventory inventory;
+  private final SnapshotMetrics metrics;
+  private final Clock clock;
+  private final Duration interval;
+  private final Map<S3StoreIdentity, Instant> lastSynced = new ConcurrentHashMap<>();
+
+  public S3SyncReconciler(S3SecretReader reader, RemoteStores stores, SnapshotInventory inventory,
+      SnapshotMetrics metrics, Clock clock, Duration interval) {
+    this.reader = reader;
+    this.stores = stores;
+    this.inventory = inventory;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.interval = interval;
+  }
+
+  @Override
+  public List<EventSource<?, EtcdSnapshotSchedule>> prepareEventSources(EventSourceContext<EtcdSnapshotSchedule> ctx) {
+    return S3SecretEventSource.forSchedules(ctx);
+  }
+
+  @Override
+  public UpdateControl<EtcdSnapshotSchedule> reconcile(EtcdSnapshotSchedule schedule,
+      Context<EtcdSnapshotSchedule> context) {
+    SnapshotS3Spec spec = schedule.getSpec() == null ? null : schedule.getSpec().getS3();
+    if (spec == null) {
+      return UpdateControl.noUpdate();
+    }
+    String secret = spec.getSecretRef() == null ? null : spec.getSecretRef().getName();
+    try {
+      S3Source source = reader.read(schedule.getMetadata().getNamespace(), secret, S3Inline.values(spec));
+      sync(source);
+    } catch (S3ConfigException e) {
+      // The agents report it on the schedule's Ready condition; nothing to sync until it is fixed.
+      LOG.debug("S3 sync of schedule {} skipped: {}", schedule.getMetadata().getName(), e.getMessage());
+    }
+    return UpdateControl.<EtcdSnapshotSchedule>noUpdate().rescheduleAfter(interval);
+  }
+
+  /** Syncs one store unless it was synced less than half an interval ago. */
+  public void sync(S3Source source) throws S3ConfigException {
+    S3StoreIdentity identity = stores.identity(source);
+    Instant now = clock.instant();
+    Instant last = lastSynced.get(identity);
+    if (last != null && now.isBefore(last.plus(interval.dividedBy(2)))) {
+      return;
+    }
+    long started = System.nanoTime();
+    boolean ok = false;
+    try (SnapshotStore store = stores.open(source).store()) {
+      inventory.syncS3(identity, store.list());
+      lastSynced.put(identity, now);
+      ok = true;
+    } catch (Exception e) {
+      LOG.warn("S3 sync of bucket {} failed: {}", identity.bucket(), e.getMessage());
+    } finally {
+      metrics.recordSync(StorageKind.S3, ok, Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.etcdsnapshot.operator.request;
+
+import dev.etcdsnapshot.model.EtcdSnapshotRequest;
+import dev.etcdsnapshot.model.NodeSnapshotResult;
+import dev.etcdsnapshot.model.RequestPhase;
+import dev.etcdsnapshot.operator.ResourceEvents;
+import dev.etcdsnapshot.operator.agent.RunOutcome;
+import dev.etcdsnapshot.operator.agent.SnapshotRunner;
+import dev.etcdsnapshot.operator.status.StatusWriter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The agent's side of a request, for its own node: reacts to the request's creation (an informer event, not a
+ * poll), claims the node's result entry, takes one snapshot and writes the node's result. A request already
+ * finished, or whose entry for this node exists, is left alone, so applying it again changes nothing.
+ */
+public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequest> {
+
+  /** How soon to retry when another snapshot of the node is running. */
+  static final Duration BUSY_RETRY = Duration.ofSeconds(2);
+
+  private final String node;
+  private final String agent;
+  private final KubernetesClient client;
+  private final SnapshotRunner runner;
+  private final StatusWriter writer;
+  private final ResourceEvents events;
+  private final Set<String> runningHere = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param agent this pod's identity, recorded with the claim
+   */
+  public RequestAgentReconciler(String node, String agent, KubernetesClient client, SnapshotRunner runner,
+      StatusWriter writer, ResourceEvents events) {
+    this.node = node;
+    this.agent = agent;
+    this.client = client;
+    this.runner = runner;
+    this.writer = writer;
+    this.events = events;
+  }
+
+  @Override
+  public UpdateControl<EtcdSnapshotRequest> reconcile(EtcdSnapshotRequest request,
+      Context<EtcdSnapshotRequest> context) {
+    if (RequestResults.finished(request)) {
+      return UpdateControl.noUpdate();
+    }
+    RequestSettings settings;
+    try {
+      settings = RequestSettings.of(client, request);
+    } catch (IllegalArgumentException e) {
+      if (RequestSettings.selectsByOwnSpec(request, node)) {
+        finish(request, RequestPhase.FAILED, "", List.of(), e.getMessage());
+      }
+      return UpdateControl.noUpdate();
+    }
+    if (!settings.selects(node)) {
+      return UpdateControl.noUpdate();
+    }
+    Optional<NodeSnapshotResult> mine = RequestResults.result(request, node);
+    if (mine.isPresent() && mine.get().getPhase() == RequestPhase.RUNNING && agent.equals(mine.get().getAgent())
+        && !runningHere.contains(request.getMetadata().getUid())) {
+      // This pod claimed it before a restart: the snapshot it started is lost; say so rather than retry silently.
+      finish(request, RequestPhase.FAILED, "", List.of(),
+          "the agent restarted while taking the snapshot; create a new request to retry");
+      return UpdateControl.noUpdate();
+    }
+    Optional<EtcdSnapshotRequest> claimed = claim(request);
+    if (claimed.isEmpty()) {
+      return UpdateControl.noUpdate();
+    }
+    return run(claimed.get(), settings);
+  }
+
+  private UpdateControl<EtcdSnapshotRequest> run(EtcdSnapshotRequest request, RequestSettings settings) {
+    String uid = request.getMetadata().getUid();
+    runningHere.add(uid);
+    try {
+      RunOutcome outcome = runner.run(settings.job(request.getMetadata().getNamespace()));
+      switch (outcome.kind()) {
+        case SKIPPED -> {
+          finish(request, RequestPhase.PENDING, "", List.of(), outcome.message() + "; retrying");
+          return UpdateControl.<EtcdSnapshotRequest>noUpdate().rescheduleAfter(BUSY_RETRY);
+        }
+        case SUCCEEDED -> {
+          finish(request, RequestPhase.SUCCEEDED, outcome.fileName(), outcome.objectNames(), "");
+          events.normal(request, ResourceEvents.SNAPSHOT_TAKEN,
+              "Snapshot " + outcome.fileName() + " taken on node " + node);
+        }
+        default -> {
+          finish(request, RequestPhase.FAILED, outcome.fileName(), outcome.objectNames(), outcome.message());
+          events.warning(request, ResourceEvents.SNAPSHOT_FAILED,
+              "Snapshot on node " + node + " failed: " + outcome.message());
+        }
+      }
+      outcome.s3Problem().ifPresent(p -> events.warning(request, ResourceEvents.S3_SECRET_INVALID, p));
+      return UpdateControl.noUpdate();
+    } finally {
+      runningHere.remove(uid);
+    }
+  }
+
+  private Optional<EtcdSnapshotRequest> claim(EtcdSnapshotRequest request) {
+    AtomicBoolean won = new AtomicBoolean();
+    Optional<EtcdSnapshotRequest> written = writer.update(request, r -> {
+      won.set(RequestResults.claim(r, node, agent));
+      return won.get();
+    });
+    return won.get() ? written : Optional.empty();
+  }
+
+  private void finish(EtcdSnapshotRequest request, RequestPhase phase, String snapshotName, List<String> files,
+      String message) {
+    writer.update(request, r -> !RequestResults.finished(r)
+        && RequestResults.record(r, node, agent, phase, snapshotName, files, message));
+  }
+}

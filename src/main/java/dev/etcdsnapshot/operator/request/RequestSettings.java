@@ -1,0 +1,73 @@
+package dev.etcdsnapshot.operator.request;
+
+import dev.etcdsnapshot.model.DeletionPolicy;
+import dev.etcdsnapshot.model.EtcdSnapshotRequest;
+import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
+import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
+import dev.etcdsnapshot.model.SnapshotS3Spec;
+import dev.etcdsnapshot.operator.agent.SnapshotJob;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics.Trigger;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+
+/**
+ * The settings a request runs with: its own, or — with {@code scheduleRef} — the referenced schedule's compress,
+ * nodes, s3 and deletionPolicy (the request's own {@code nodes} and {@code compress} win when set).
+ *
+ * @param prefix the file name prefix
+ * @param compress zip the snapshot
+ * @param nodes the selected nodes; empty means every node with a live agent
+ * @param s3 the S3 settings, or {@code null}
+ * @param deletionPolicy what deleting the resulting objects does
+ */
+public record RequestSettings(String prefix, boolean compress, List<String> nodes, SnapshotS3Spec s3,
+    DeletionPolicy deletionPolicy) {
+
+  /** The default file name prefix of on-demand snapshots. */
+  public static final String DEFAULT_PREFIX = "on-demand";
+
+  public RequestSettings {
+    nodes = nodes == null ? List.of() : List.copyOf(nodes);
+  }
+
+  /**
+   * Resolves a request's settings.
+   *
+   * @throws IllegalArgumentException naming {@code spec.scheduleRef} when the schedule does not exist
+   */
+  public static RequestSettings of(KubernetesClient client, EtcdSnapshotRequest request) {
+    EtcdSnapshotRequestSpec spec = request.getSpec() == null ? new EtcdSnapshotRequestSpec() : request.getSpec();
+    String prefix = spec.getName() == null ? DEFAULT_PREFIX : spec.getName();
+    if (spec.getScheduleRef() == null) {
+      return new RequestSettings(prefix, Boolean.TRUE.equals(spec.getCompress()), spec.getNodes(), spec.getS3(),
+          DeletionPolicy.RETAIN);
+    }
+    String name = spec.getScheduleRef().getName();
+    EtcdSnapshotSchedule schedule = client.resources(EtcdSnapshotSchedule.class)
+        .inNamespace(request.getMetadata().getNamespace()).withName(name).get();
+    if (schedule == null || schedule.getSpec() == null) {
+      throw new IllegalArgumentException("spec.scheduleRef: ETCDSnapshotSchedule " + request.getMetadata().getNamespace()
+          + "/" + name + " does not exist");
+    }
+    var s = schedule.getSpec();
+    boolean compress = spec.getCompress() != null ? spec.getCompress() : Boolean.TRUE.equals(s.getCompress());
+    List<String> nodes = spec.getNodes() != null && !spec.getNodes().isEmpty() ? spec.getNodes() : s.getNodes();
+    return new RequestSettings(prefix, compress, nodes, s.getS3(), s.getDeletionPolicy());
+  }
+
+  /** Whether the node takes part. */
+  public boolean selects(String node) {
+    return nodes.isEmpty() || nodes.contains(node);
+  }
+
+  /** The job an agent runs; on-demand snapshots are never pruned automatically (k3s), so retention is 0. */
+  public SnapshotJob job(String namespace) {
+    return new SnapshotJob(Trigger.ON_DEMAND, prefix, compress, 0, namespace, s3, deletionPolicy);
+  }
+
+  /** Whether the request's own {@code spec.nodes} selects the node (used when its scheduleRef cannot be read). */
+  public static boolean selectsByOwnSpec(EtcdSnapshotRequest request, String node) {
+    List<String> nodes = request.getSpec() == null ? null : request.getSpec().getNodes();
+    return nodes == null || nodes.isEmpty() || nodes.contains(node);
+  }
+}

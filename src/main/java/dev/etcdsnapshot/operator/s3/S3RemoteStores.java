@@ -1,0 +1,52 @@
+package dev.etcdsnapshot.operator.s3;
+
+import dev.etcdsnapshot.operator.agent.RemoteStores;
+import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
+import dev.etcdsnapshot.storage.s3.InvalidS3SettingException;
+import dev.etcdsnapshot.storage.s3.S3Settings;
+import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
+import java.util.Locale;
+
+/**
+ * The S3 stores of the storage layer, configured afresh for each operation from what was just read from the
+ * Secret: a rotated key is used by the next operation. Whether the bucket exists is left to the upload, whose
+ * failure becomes a failure record as in k3s.
+ */
+public final class S3RemoteStores implements RemoteStores {
+
+  @Override
+  public void validate(S3Source source) throws S3ConfigException {
+    settings(source);
+  }
+
+  @Override
+  public S3StoreIdentity identity(S3Source source) throws S3ConfigException {
+    return identity(settings(source));
+  }
+
+  @Override
+  public Opened open(S3Source source) throws S3ConfigException {
+    S3Settings settings = settings(source);
+    return new Opened(S3SnapshotStore.open(settings), identity(settings));
+  }
+
+  /** The validated settings; the message names the Secret and the key, never a value. */
+  public static S3Settings settings(S3Source source) throws S3ConfigException {
+    try {
+      return S3Settings.fromSecret(source.values(), source.caBundles());
+    } catch (InvalidS3SettingException e) {
+      throw new S3ConfigException(source.origin() + ": " + e.getMessage());
+    }
+  }
+
+  /** What ETCDSnapshotFile objects of this store record in {@code spec.s3}, as k3s writes it. */
+  public static S3StoreIdentity identity(S3Settings s) {
+    String lookup = s.bucketLookup() == null ? null : s.bucketLookup().name().toLowerCase(Locale.ROOT);
+    return new S3StoreIdentity(s.endpoint(), emptyToNull(s.endpointCa()), s.skipSslVerify(), s.bucket(),
+        "auto".equals(lookup) ? null : lookup, s.region(), s.folder(), s.plainHttp());
+  }
+
+  private static String emptyToNull(String v) {
+    return v == null || v.isEmpty() ? null : v;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.etcdsnapshot.operator.schedule;
+
+import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
+import dev.etcdsnapshot.model.EtcdSnapshotScheduleStatus;
+import dev.etcdsnapshot.model.ScheduleNodeStatus;
+import dev.etcdsnapshot.operator.ResourceEvents;
+import dev.etcdsnapshot.operator.agent.RunOutcome;
+import dev.etcdsnapshot.operator.s3.S3Check;
+import dev.etcdsnapshot.operator.s3.S3ConfigException;
+import dev.etcdsnapshot.operator.status.Conditions;
+import dev.etcdsnapshot.operator.status.StatusWriter;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * A schedule's {@code Ready} and {@code Degraded} conditions and the Events that go with them. An Event is emitted
+ * by the writer whose status write changed the condition, so several agents seeing the same problem report it once.
+ */
+final class ScheduleConditions {
+
+  private static final Map<String, String> DEGRADED_REASONS = Map.of(
+      ScheduleNodeEntries.FAILED, "SnapshotFailed",
+      ScheduleNodeEntries.SKIPPED, "SnapshotSkipped",
+      ScheduleNodeEntries.MISSED, "SnapshotMissed");
+
+  private final Clock clock;
+  private final StatusWriter writer;
+  private final S3Check s3;
+  private final ResourceEvents events;
+
+  ScheduleConditions(Clock clock, StatusWriter writer, S3Check s3, ResourceEvents events) {
+    this.clock = clock;
+    this.writer = writer;
+    this.s3 = s3;
+    this.events = events;
+  }
+
+  /** Ready=False naming the bad field, no next slot, and a ScheduleInvalid Event when that is news. */
+  void invalid(EtcdSnapshotSchedule schedule, InvalidScheduleException e) {
+    Instant now = clock.instant();
+    AtomicBoolean changed = new AtomicBoolean();
+    writer.update(schedule, s -> {
+      boolean c = setReady(s, false, e.reason(), e.getMessage(), now);
+      changed.set(c);
+      return setNext(s, null) | c;
+    });
+    if (changed.get()) {
+      events.warning(schedule, ResourceEvents.SCHEDULE_INVALID, e.getMessage());
+    }
+  }
+
+  /**
+   * Ready follows the S3 configuration (read now, from the Secret); also writes the next slot and the observed
+   * generation. Returns the schedule as written, empty when it is gone.
+   */
+  Optional<EtcdSnapshotSchedule> validate(EtcdSnapshotSchedule schedule, CronSchedule cron, Instant now) {
+    boolean suspended = Boolean.TRUE.equals(schedule.getSpec().getSuspend());
+    String next = suspended ? null : cron.nextAfter(now).map(Instant::toString).orElse(null);
+    Optional<String> problem = s3.problem(schedule.getMetadata().getNamespace(), schedule.getSpec().getS3());
+    AtomicBoolean becameInvalid = new AtomicBoolean();
+    Optional<EtcdSnapshotSchedule> written = writer.update(schedule, s -> {
+      boolean c = problem.isPresent()
+          ? setReady(s, false, S3ConfigException.REASON, problem.get() + "; local snapshots go on without the S3 copy",
+              now)
+          : setReady(s, true, suspended ? "Suspended" : "Scheduled", describe(cron, suspended), now);
+      becameInvalid.set(c && problem.isPresent());
+      return setNext(s, next) | c;
+    });
+    if (becameInvalid.get()) {
+      events.warning(schedule, ResourceEvents.S3_SECRET_INVALID, problem.get());
+    }
+    return written;
+  }
+
+  /** Events for a finished run; the status (entries and Degraded) was written with the outcome. */
+  void afterRun(EtcdSnapshotSchedule schedule, String node, RunOutcome outcome) {
+    switch (outcome.kind()) {
+      case SUCCEEDED -> events.normal(schedule, ResourceEvents.SNAPSHOT_TAKEN,
+          "Snapshot " + outcome.fileName() + " taken on node " + node);
+      case FAILED -> events.warning(schedule, ResourceEvents.SNAPSHOT_FAILED,
+          "Snapshot on node " + node + " failed: " + outcome.message());
+      case SKIPPED -> events.warning(schedule, ResourceEvents.SNAPSHOT_SKIPPED,
+          "Slot skipped on node " + node + ": " + outcome.message());
+      default -> throw new IllegalStateException(outcome.kind().toString());
+    }
+  }
+
+  private static String describe(CronSchedule cron, boolean suspended) {
+    return (suspended ? "suspended; " : "") + "schedule \"" + cron.expression() + "\" in " + cron.zone().getId();
+  }
+
+  private static boolean setReady(EtcdSnapshotSchedule s, boolean ok, String reason, String message, Instant now) {
+    EtcdSnapshotScheduleStatus st = status(s);
+    Optional<List<Condition>> next = Conditions.set(st.getConditions(), Conditions.READY, ok, reason, message,
+        s.getMetadata().getGeneration(), now);
+    next.ifPresent(st::setConditions);
+    boolean gen = !Objects.equals(st.getObservedGeneration(), s.getMetadata().getGeneration());
+    st.setObservedGeneration(s.getMetadata().getGeneration());
+    return next.isPresent() || gen;
+  }
+
+  private static boolean setNext(EtcdSnapshotSchedule s, String next) {
+    EtcdSnapshotScheduleStatus st = status(s);
+    if (Objects.equals(st.getNextScheduleTime(), next)) {
+      return false;
+    }
+    st.setNextScheduleTime(next);
+    return true;
+  }
+
+  /** Degraded=True while any node's last run failed, was skipped or missed; part of the outcome's status write. */
+  static boolean refreshDegraded(EtcdSnapshotSchedule s, Instant now) {
+    EtcdSnapshotScheduleStatus st = status(s);
+    List<ScheduleNodeStatus> bad = st.getNodes() == null ? List.of() : st.getNodes().stream()
+        .filter(e -> DEGRADED_REASONS.containsKey(e.getPhase())).toList();
+    Optional<List<Condition>> next = bad.isEmpty()
+        ? Conditions.set(st.getConditions(), Conditions.DEGRADED, false, "SnapshotsSucceeded",
+            "the last run succeeded on every node", s.getMetadata().getGeneration(), now)
+        : Conditions.set(st.getConditions(), Conditions.DEGRADED, true, DEGRADED_REASONS.get(bad.get(0).getPhase()),
+            bad.stream().map(e -> "node " + e.getNode() + ": " + e.getPhase().toLowerCase()
+                + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")).collect(Collectors.joining("; ")),
+            s.getMetadata().getGeneration(), now);
+    next.ifPresent(st::setConditions);
+    return next.isPresent();
+  }
+
+  private static EtcdSnapshotScheduleStatus status(EtcdSnapshotSchedule s) {
+    if (s.getStatus() == null) {
+      s.setStatus(new EtcdSnapshotScheduleStatus());
+    }
+    return s.getStatus();
+  }
+}

@@ -1,0 +1,177 @@
+package dev.etcdsnapshot.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdsnapshot.model.EtcdSnapshotFile;
+import dev.etcdsnapshot.model.EtcdSnapshotRequest;
+import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
+import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
+import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
+import dev.etcdsnapshot.model.NameRef;
+import dev.etcdsnapshot.model.RequestPhase;
+import dev.etcdsnapshot.model.SnapshotS3Spec;
+import dev.etcdsnapshot.model.TestCrds;
+import dev.etcdsnapshot.operator.status.Conditions;
+import dev.etcdsnapshot.testing.EtcdCluster;
+import dev.etcdsnapshot.testing.S3Server;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The S3 Secret: read on every operation, watched, and reported by key when it cannot be used. */
+@EnableKubernetesMockClient(crud = true)
+class S3IT {
+
+  static KubernetesClient client;
+  static KubernetesMockServer server;
+  static EtcdCluster etcd;
+  static S3Server s3;
+  static OperatorHarness harness;
+  static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    etcd = EtcdCluster.start(1);
+    s3 = S3Server.builder().start().createBucket("one").createBucket("two");
+    TestCrds.create(client);
+    harness = new OperatorHarness(client, server, Clock.systemUTC());
+    dir = harness.startAgent("node-s", etcd.member(0));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (harness != null) {
+      harness.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (etcd != null) {
+      etcd.close();
+    }
+  }
+
+  static Secret secret(String name, Map<String, String> data) {
+    return new SecretBuilder().withNewMetadata().withName(name).withNamespace(OperatorHarness.NS).endMetadata()
+        .withType("etcd.k3s.cattle.io/s3-config-secret")
+        .withData(data.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+            e -> Base64.getEncoder().encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)))))
+        .build();
+  }
+
+  static SnapshotS3Spec s3(String secretName) {
+    SnapshotS3Spec spec = new SnapshotS3Spec();
+    NameRef ref = new NameRef();
+    ref.setName(secretName);
+    spec.setSecretRef(ref);
+    return spec;
+  }
+
+  static EtcdSnapshotRequest request(String name, String secretName) {
+    EtcdSnapshotRequestSpec spec = new EtcdSnapshotRequestSpec();
+    spec.setName(name);
+    spec.setS3(s3(secretName));
+    EtcdSnapshotRequest r = new EtcdSnapshotRequest();
+    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(OperatorHarness.NS).build());
+    r.setSpec(spec);
+    return client.resource(r).create();
+  }
+
+  static EtcdSnapshotRequest finished(String name) {
+    return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+        () -> client.resources(EtcdSnapshotRequest.class).inNamespace(OperatorHarness.NS).withName(name).get(),
+        r -> r.getStatus().getPhase() == RequestPhase.SUCCEEDED || r.getStatus().getPhase() == RequestPhase.FAILED);
+  }
+
+  static List<String> keys(String bucket) {
+    return s3.client().listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+  }
+
+  @Test
+  void aRotatedSecretIsUsedByTheNextSnapshotWithoutRestart() {
+    client.resource(secret("etcd-s3", s3.secret("one"))).create();
+    EtcdSnapshotRequest first = finished(request("first", "etcd-s3").getMetadata().getName());
+    assertThat(first.getStatus().getPhase()).isEqualTo(RequestPhase.SUCCEEDED);
+    String file1 = first.getStatus().getResults().get(0).getSnapshotName();
+    assertThat(keys("one")).contains(file1);
+    assertThat(first.getStatus().getResults().get(0).getSnapshotFiles())
+        .anyMatch(n -> n.startsWith("local-first-node-s-")).anyMatch(n -> n.startsWith("s3-first-node-s-"));
+    EtcdSnapshotFile s3Object = client.resources(EtcdSnapshotFile.class).withName(
+        first.getStatus().getResults().get(0).getSnapshotFiles().stream().filter(n -> n.startsWith("s3-"))
+            .findFirst().orElseThrow()).get();
+    assertThat(s3Object.getSpec().getS3().getBucket()).isEqualTo("one");
+    assertThat(s3Object.getMetadata().getLabels()).containsEntry("etcd.k3s.cattle.io/snapshot-storage-node", "s3");
+
+    client.resource(secret("etcd-s3", s3.secret("two"))).update();
+    EtcdSnapshotRequest second = finished(request("second", "etcd-s3").getMetadata().getName());
+    assertThat(second.getStatus().getPhase()).isEqualTo(RequestPhase.SUCCEEDED);
+    String file2 = second.getStatus().getResults().get(0).getSnapshotName();
+    assertThat(keys("two")).contains(file2);
+    assertThat(keys("one")).doesNotContain(file2);
+  }
+
+  @Test
+  void aMissingOrInvalidSecretIsNamedAndLocalSnapshotsGoOn() throws Exception {
+    EtcdSnapshotScheduleSpec spec = new EtcdSnapshotScheduleSpec();
+    spec.setS3(s3("not-yet"));
+    EtcdSnapshotSchedule schedule = new EtcdSnapshotSchedule();
+    schedule.setMetadata(new ObjectMetaBuilder().withName("with-s3").withNamespace(OperatorHarness.NS).build());
+    schedule.setSpec(spec);
+    client.resource(schedule).create();
+
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> assertThat(ready("with-s3"))
+        .satisfies(c -> {
+          assertThat(c.getStatus()).isEqualTo("False");
+          assertThat(c.getReason()).isEqualTo("S3SecretInvalid");
+          assertThat(c.getMessage()).startsWith("Secret snap/not-yet (spec.s3.secretRef) does not exist");
+        }));
+    assertThat(harness.events(OperatorHarness.NS, "S3SecretInvalid"))
+        .filteredOn(e -> "with-s3".equals(e.getInvolvedObject().getName())).isNotEmpty();
+
+    // A Secret without a bucket: the key is named, no value shows up anywhere.
+    Map<String, String> noBucket = new java.util.HashMap<>(s3.secret("one"));
+    noBucket.remove("etcd-s3-bucket");
+    client.resource(secret("not-yet", noBucket)).create();
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(ready("with-s3").getMessage())
+        .contains("S3 Secret not-yet").contains("etcd-s3-bucket"));
+    String everything = client.getKubernetesSerialization().asYaml(client.resources(EtcdSnapshotSchedule.class)
+        .inNamespace(OperatorHarness.NS).list()) + client.getKubernetesSerialization().asYaml(
+        client.v1().events().inNamespace(OperatorHarness.NS).list());
+    assertThat(everything).doesNotContain(S3Server.SECRET_KEY).doesNotContain(S3Server.ACCESS_KEY);
+
+    // Fixing the Secret is noticed at once through the watch: Ready again without any change to the schedule.
+    client.resource(secret("not-yet", s3.secret("one"))).update();
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(ready("with-s3").getStatus())
+        .isEqualTo("True"));
+
+    // A request whose Secret is missing still saves locally; it fails for the S3 part and says why.
+    EtcdSnapshotRequest local = finished(request("local-only", "missing").getMetadata().getName());
+    assertThat(local.getStatus().getPhase()).isEqualTo(RequestPhase.FAILED);
+    var result = local.getStatus().getResults().get(0);
+    assertThat(result.getMessage()).contains("S3 copy not attempted").contains("Secret snap/missing");
+    assertThat(OperatorHarness.files(dir)).anyMatch(f -> f.equals(result.getSnapshotName()));
+    assertThat(result.getSnapshotFiles()).anyMatch(n -> n.startsWith("local-local-only-node-s-"));
+  }
+
+  static Condition ready(String schedule) {
+    return Conditions.find(client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS)
+        .withName(schedule).get().getStatus().getConditions(), "Ready").orElseThrow();
+  }
+}

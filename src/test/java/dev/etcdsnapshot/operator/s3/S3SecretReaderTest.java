@@ -1,0 +1,68 @@
+package dev.etcdsnapshot.operator.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class S3SecretReaderTest {
+
+  static KubernetesClient client;
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void inlineFieldsWinAndTheCaComesFromTheNamedConfigMap() throws Exception {
+    client.secrets().inNamespace("a").resource(new SecretBuilder().withNewMetadata().withName("etcd-s3").endMetadata()
+        .withType("etcd.k3s.cattle.io/s3-config-secret")
+        .addToData("etcd-s3-bucket", b64("from-secret"))
+        .addToData("etcd-s3-access-key", b64("AKIAEXAMPLE"))
+        .addToData("etcd-s3-secret-key", b64("very-secret"))
+        .addToData("etcd-s3-endpoint-ca-name", b64("s3-ca"))
+        .build()).create();
+    client.configMaps().inNamespace("a").resource(new ConfigMapBuilder().withNewMetadata().withName("s3-ca")
+        .endMetadata().addToData("ca.crt", "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----").build())
+        .create();
+
+    S3Source source = new S3SecretReader(client).read("a", "etcd-s3", Map.of("etcd-s3-bucket", "from-cr"));
+
+    assertThat(source.values()).containsEntry("etcd-s3-bucket", "from-cr")
+        .containsEntry("etcd-s3-access-key", "AKIAEXAMPLE");
+    assertThat(source.caBundles()).containsExactly("-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----");
+    assertThat(source.toString()).doesNotContain("very-secret").doesNotContain("AKIAEXAMPLE");
+  }
+
+  @Test
+  void aRotatedSecretIsReadOnTheNextCall() throws Exception {
+    S3SecretReader reader = new S3SecretReader(client);
+    client.secrets().inNamespace("b").resource(new SecretBuilder().withNewMetadata().withName("s").endMetadata()
+        .addToData("etcd-s3-access-key", b64("one")).build()).create();
+    assertThat(reader.read("b", "s", Map.of()).values()).containsEntry("etcd-s3-access-key", "one");
+    client.secrets().inNamespace("b").withName("s").edit(s -> new SecretBuilder(s)
+        .addToData("etcd-s3-access-key", b64("two")).build());
+    assertThat(reader.read("b", "s", Map.of()).values()).containsEntry("etcd-s3-access-key", "two");
+  }
+
+  @Test
+  void missingSecretOrConfigMapIsNamed() {
+    S3SecretReader reader = new S3SecretReader(client);
+    assertThatThrownBy(() -> reader.read("c", "nope", Map.of()))
+        .isInstanceOf(S3ConfigException.class)
+        .hasMessage("Secret c/nope (spec.s3.secretRef) does not exist");
+    client.secrets().inNamespace("c").resource(new SecretBuilder().withNewMetadata().withName("s").endMetadata()
+        .addToData("etcd-s3-endpoint-ca-name", b64("gone")).addToData("etcd-s3-secret-key", b64("hush"))
+        .build()).create();
+    assertThatThrownBy(() -> reader.read("c", "s", Map.of()))
+        .hasMessage("ConfigMap c/gone named by etcd-s3-endpoint-ca-name does not exist");
+  }
+}
