@@ -1,7 +1,6 @@
 package dev.etcdsnapshot.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.etcdsnapshot.cli.Cli;
@@ -9,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
@@ -47,17 +49,28 @@ class DocumentedCommandsTest {
     assertThat(problems).isEmpty();
   }
 
-  @Test
-  void theChartRunsTheOperatorCommandWithFlagsItHas() {
-    assumeTrue(Cli.commandLine().getSubcommands().containsKey("operator"),
-        "the operator subcommand is not on this branch yet");
-    JsonNode args = Chart.render(tmp, Map.of()).get("DaemonSet", Chart.RELEASE)
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"k3s,daemonset", "rke2,daemonset", "kubeadm,daemonset", "k3s,deployment"})
+  void theChartRunsTheOperatorCommandWithArgumentsItAccepts(String preset, String mode) {
+    Map<String, Object> values = new HashMap<>(Map.of("preset", preset, "mode", mode,
+        "operator", Map.of("watchNamespaces", List.of("a", "b"))));
+    if (mode.equals("deployment")) {
+      values.put("etcd", Map.of("endpoints", List.of("https://etcd-0:2379", "https://etcd-1:2379")));
+      values.put("deployment", Map.of("certsSecret", Map.of("name", "etcd-client")));
+    }
+    Manifests m = Chart.render(tmp, values);
+    JsonNode args = m.get(mode.equals("deployment") ? "Deployment" : "DaemonSet", Chart.RELEASE)
         .at("/spec/template/spec/containers/0/args");
     List<String> words = new ArrayList<>();
     args.forEach(a -> words.add(a.asText()));
 
     assertThat(words.get(0)).isEqualTo("operator");
     assertThat(unknown("operator", words.subList(1, words.size()))).isEmpty();
+    CommandLine.ParseResult parsed = Cli.commandLine().parseArgs(words.toArray(String[]::new));
+    CommandLine.ParseResult operator = parsed.subcommand();
+    assertThat(operator.commandSpec().name()).isEqualTo("operator");
+    assertThat(operator.matchedOptionValue("--namespace", List.<String>of())).containsExactly("a", "b");
+    assertThat(operator.matchedOptionValue("--metrics-port", 0)).isEqualTo(9794);
   }
 
   @Test
