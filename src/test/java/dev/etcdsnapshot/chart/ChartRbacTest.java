@@ -57,10 +57,16 @@ class ChartRbacTest {
     assertThat(verbs(role, "", "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs(role, "", "events")).containsExactly("create");
     assertThat(verbs(role, "", "namespaces")).containsExactly("get");
-    assertThat(resources(role)).containsExactlyInAnyOrder("etcdsnapshotfiles", "nodes", "events", "namespaces");
+    assertThat(verbs(role, "apiextensions.k8s.io", "customresourcedefinitions")).containsExactly("get");
+    assertThat(resources(role)).containsExactlyInAnyOrder("etcdsnapshotfiles", "nodes", "events", "namespaces",
+        "customresourcedefinitions");
     for (JsonNode rule : role.get("rules")) {
       if (texts(rule.get("resources")).contains("namespaces")) {
         assertThat(texts(rule.get("resourceNames"))).as("only the cluster id").containsExactly("kube-system");
+      }
+      if (texts(rule.get("resources")).contains("customresourcedefinitions")) {
+        assertThat(texts(rule.get("resourceNames"))).as("only k3s's CRD")
+            .containsExactly("etcdsnapshotfiles.k3s.cattle.io");
       }
     }
   }

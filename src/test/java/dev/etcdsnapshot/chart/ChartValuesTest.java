@@ -1,6 +1,5 @@
 package dev.etcdsnapshot.chart;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
