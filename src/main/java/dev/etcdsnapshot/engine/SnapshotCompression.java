@@ -2,6 +2,7 @@ package dev.etcdsnapshot.engine;
 
 import dev.etcdsnapshot.storage.SnapshotLayout;
 import dev.etcdsnapshot.storage.local.PrivateFiles;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,13 +10,11 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.zip.ZipEntry;
+import java.util.zip.Deflater;
 import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
  * k3s's snapshot compression (k3s-compat §5.2): a zip beside the raw file holding exactly one Deflate entry named
@@ -35,29 +34,19 @@ public final class SnapshotCompression {
    * @return the zip file
    */
   public static Path compress(Path raw, Instant time) throws IOException {
-    return compress(raw, time, null);
+    return compress(raw, time, new SnapshotZipWriter(SnapshotZipWriter.defaultThreads(), Deflater.DEFAULT_COMPRESSION),
+        null);
   }
 
-  /** As {@link #compress(Path, Instant)}; {@code zipDigest}, when given, sees every byte of the zip. */
-  public static Path compress(Path raw, Instant time, MessageDigest zipDigest) throws IOException {
+  /** As {@link #compress(Path, Instant)} with the given writer; {@code zipDigest}, when given, sees the zip. */
+  static Path compress(Path raw, Instant time, SnapshotZipWriter writer, MessageDigest zipDigest)
+      throws IOException {
     Path dir = raw.toAbsolutePath().getParent();
     String rawName = raw.getFileName().toString();
     Path zip = SnapshotLayout.localFile(dir, rawName + SnapshotLayout.ZIP_SUFFIX);
     Path part = SnapshotLayout.zipPartFile(dir, rawName);
-    try {
-      try (FileChannel channel = PrivateFiles.createPrivate(part);
-          ZipOutputStream out = new ZipOutputStream(digesting(Channels.newOutputStream(channel), zipDigest));
-          InputStream in = Files.newInputStream(raw)) {
-        ZipEntry entry = new ZipEntry(raw.getFileName().toString());
-        entry.setMethod(ZipEntry.DEFLATED);
-        entry.setLastModifiedTime(FileTime.from(time));
-        out.putNextEntry(entry);
-        copy(in, out);
-        out.closeEntry();
-        out.finish();
-        out.flush();
-        channel.force(true);
-      }
+    try (InputStream in = Files.newInputStream(raw)) {
+      writeZip(in, part, rawName, time, writer, zipDigest);
       PrivateFiles.moveAtomically(part, zip);
       return zip;
     } catch (IOException | RuntimeException e) {
@@ -66,6 +55,20 @@ public final class SnapshotCompression {
     } finally {
       Files.deleteIfExists(part);
       Files.deleteIfExists(raw);
+    }
+  }
+
+  /**
+   * Writes the single-entry zip of {@code in} to {@code part} (created 0600, fsynced); the caller renames it into
+   * place or removes it.
+   */
+  static void writeZip(InputStream in, Path part, String entryName, Instant time, SnapshotZipWriter writer,
+      MessageDigest zipDigest) throws IOException {
+    try (FileChannel channel = PrivateFiles.createPrivate(part)) {
+      OutputStream out = new BufferedOutputStream(digesting(Channels.newOutputStream(channel), zipDigest), BUFFER);
+      writer.write(in, out, entryName, time);
+      out.flush();
+      channel.force(true);
     }
   }
 

@@ -1,0 +1,324 @@
+package dev.etcdsnapshot.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * Writes k3s's snapshot archive (k3s-compat §5.2): a zip holding exactly one Deflate entry, compressed on several
+ * threads. The input is cut into blocks that are deflated independently, each primed with the last 32 KiB of the
+ * block before it and ended with a sync flush, so that their concatenation is one ordinary Deflate stream of
+ * nearly the size a single thread would produce (the technique of pigz). Memory is bounded by the blocks in
+ * flight, whatever the snapshot's size.
+ *
+ * <p>{@link java.util.zip.ZipOutputStream} cannot take data deflated elsewhere, so the zip records are written
+ * here, laid out as Java's and Go's zip writers lay out an entry whose sizes are unknown when it starts: a local
+ * header with sizes in a data descriptor, Zip64 records only when a size or offset needs them.
+ */
+public final class SnapshotZipWriter {
+
+  /** Input bytes per block: large enough that the per-block flush and dictionary cost nothing measurable. */
+  static final int BLOCK = 512 * 1024;
+
+  /** Deflate's window: what a block may refer back to in the one before. */
+  private static final int DICTIONARY = 32 * 1024;
+
+  /** An empty final fixed-Huffman block: ends a Deflate stream whose last block was sync-flushed. */
+  private static final byte[] FINAL_EMPTY_BLOCK = {0x03, 0x00};
+
+  private static final long ZIP64_LIMIT = 0xFFFFFFFFL;
+  private static final int FLAG_DATA_DESCRIPTOR = 0x08;
+  private static final int METHOD_DEFLATED = 8;
+  private static final int VERSION_DEFLATE = 20;
+  private static final int VERSION_ZIP64 = 45;
+  private static final int MADE_BY_UNIX = 3 << 8;
+  /** A regular file, mode 0600, in the high half of the external attributes (as Info-ZIP and Go record it). */
+  private static final long UNIX_FILE_0600 = 0100600L << 16;
+  private static final int EXTENDED_TIMESTAMP = 0x5455;
+
+  private final int threads;
+  private final int level;
+  private final boolean forceZip64;
+
+  /**
+   * @param threads blocks deflated at the same time; 1 compresses on the calling thread
+   * @param level the Deflate level, 1 (fastest) to 9 ({@link Deflater#DEFAULT_COMPRESSION} is zlib's 6)
+   */
+  public SnapshotZipWriter(int threads, int level) {
+    this(threads, level, false);
+  }
+
+  SnapshotZipWriter(int threads, int level, boolean forceZip64) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("compression threads must be at least 1, got " + threads);
+    }
+    if (level != Deflater.DEFAULT_COMPRESSION && (level < 1 || level > 9)) {
+      throw new IllegalArgumentException("compression level must be 1 to 9, got " + level);
+    }
+    this.threads = threads;
+    this.level = level;
+    this.forceZip64 = forceZip64;
+  }
+
+  /** Threads for compression: half the processors (etcd and the API server run beside us), at least one. */
+  public static int defaultThreads() {
+    return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+  }
+
+  /**
+   * Writes a zip with the single entry {@code entryName} holding every byte of {@code in}; {@code out} is neither
+   * buffered nor closed here.
+   *
+   * @param time the entry's modification time (the snapshot time)
+   * @return the number of uncompressed bytes archived
+   */
+  public long write(InputStream in, OutputStream out, String entryName, Instant time) throws IOException {
+    byte[] name = entryName.getBytes(StandardCharsets.UTF_8);
+    long dosTime = dosTime(time);
+    long mtime = time.getEpochSecond();
+    Counting sink = new Counting(out);
+    sink.write(localHeader(name, dosTime, mtime));
+    long dataStart = sink.count;
+    Body body = threads == 1 ? compressInline(in, sink) : compressInParallel(in, sink);
+    sink.write(FINAL_EMPTY_BLOCK);
+    long compressed = sink.count - dataStart;
+    // As Java's and Go's writers do, the data descriptor carries 8-byte sizes exactly when a size needs them;
+    // readers that look at it (java.util.zip.ZipInputStream) decide by the sizes they inflated.
+    boolean bigSizes = body.size >= ZIP64_LIMIT || compressed >= ZIP64_LIMIT;
+    sink.write(dataDescriptor(body.crc, compressed, body.size, bigSizes));
+    long centralStart = sink.count;
+    boolean zip64 = forceZip64 || bigSizes || centralStart >= ZIP64_LIMIT;
+    byte[] central = centralHeader(name, dosTime, mtime, body.crc, compressed, body.size, zip64);
+    sink.write(central);
+    if (zip64) {
+      long zip64End = sink.count;
+      sink.write(zip64EndRecord(central.length, centralStart));
+      sink.write(zip64Locator(zip64End));
+    }
+    sink.write(endRecord(central.length, centralStart, zip64));
+    return body.size;
+  }
+
+  /** CRC and size of the entry's uncompressed bytes. */
+  private record Body(long crc, long size) {}
+
+  private Body compressInline(InputStream in, Counting sink) throws IOException {
+    CRC32 crc = new CRC32();
+    long size = 0;
+    byte[] block = new byte[BLOCK];
+    byte[] dictionary = null;
+    for (int n = fill(in, block); n > 0; n = fill(in, block)) {
+      crc.update(block, 0, n);
+      size += n;
+      sink.write(deflate(block, n, dictionary));
+      dictionary = tail(block, n);
+    }
+    return new Body(crc.getValue(), size);
+  }
+
+  private Body compressInParallel(InputStream in, Counting sink) throws IOException {
+    ExecutorService pool = Executors.newFixedThreadPool(threads, compressorThreads());
+    Deque<Future<byte[]>> inFlight = new ArrayDeque<>();
+    int maxInFlight = threads * 2;
+    try {
+      CRC32 crc = new CRC32();
+      long size = 0;
+      byte[] dictionary = null;
+      while (true) {
+        while (!inFlight.isEmpty() && (inFlight.size() >= maxInFlight || inFlight.peekFirst().isDone())) {
+          sink.write(await(inFlight.removeFirst()));
+        }
+        byte[] block = new byte[BLOCK];
+        int n = fill(in, block);
+        if (n == 0) {
+          break;
+        }
+        crc.update(block, 0, n);
+        size += n;
+        byte[] primer = dictionary;
+        inFlight.addLast(pool.submit(() -> deflate(block, n, primer)));
+        dictionary = tail(block, n);
+      }
+      while (!inFlight.isEmpty()) {
+        sink.write(await(inFlight.removeFirst()));
+      }
+      return new Body(crc.getValue(), size);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Deflates one block into a byte-aligned piece of the stream; never the final block (see FINAL_EMPTY_BLOCK). */
+  private byte[] deflate(byte[] block, int length, byte[] dictionary) {
+    Deflater deflater = new Deflater(level, true);
+    try {
+      if (dictionary != null) {
+        deflater.setDictionary(dictionary);
+      }
+      deflater.setInput(block, 0, length);
+      byte[] out = new byte[length + length / 8 + 64];
+      int written = 0;
+      while (true) {
+        written += deflater.deflate(out, written, out.length - written, Deflater.SYNC_FLUSH);
+        if (written < out.length) {
+          // A sync flush that left room in the buffer has emitted everything it was given.
+          return Arrays.copyOf(out, written);
+        }
+        out = Arrays.copyOf(out, out.length * 2);
+      }
+    } finally {
+      deflater.end();
+    }
+  }
+
+  private static byte[] await(Future<byte[]> piece) throws IOException {
+    try {
+      return piece.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("compression was interrupted");
+    } catch (ExecutionException e) {
+      throw new IOException("compression failed: " + Messages.of(e.getCause()), e.getCause());
+    }
+  }
+
+  /** Reads until the block is full or the input ends; returns the bytes read. */
+  private static int fill(InputStream in, byte[] block) throws IOException {
+    int n = 0;
+    while (n < block.length) {
+      int r = in.read(block, n, block.length - n);
+      if (r < 0) {
+        break;
+      }
+      n += r;
+    }
+    return n;
+  }
+
+  private static byte[] tail(byte[] block, int length) {
+    return Arrays.copyOfRange(block, Math.max(0, length - DICTIONARY), length);
+  }
+
+  private static byte[] localHeader(byte[] name, long dosTime, long mtime) {
+    ByteBuffer b = le(30 + name.length + 9);
+    b.putInt(0x04034b50).putShort((short) VERSION_DEFLATE).putShort((short) FLAG_DATA_DESCRIPTOR)
+        .putShort((short) METHOD_DEFLATED).putInt((int) dosTime)
+        .putInt(0).putInt(0).putInt(0) // CRC and sizes follow the data, in the data descriptor
+        .putShort((short) name.length).putShort((short) 9).put(name);
+    putExtendedTimestamp(b, mtime);
+    return b.array();
+  }
+
+  private static byte[] dataDescriptor(long crc, long compressed, long size, boolean zip64) {
+    ByteBuffer b = le(zip64 ? 24 : 16);
+    b.putInt(0x08074b50).putInt((int) crc);
+    if (zip64) {
+      b.putLong(compressed).putLong(size);
+    } else {
+      b.putInt((int) compressed).putInt((int) size);
+    }
+    return b.array();
+  }
+
+  private static byte[] centralHeader(byte[] name, long dosTime, long mtime, long crc, long compressed, long size,
+      boolean zip64) {
+    int zip64Extra = zip64 ? 4 + 24 : 0;
+    ByteBuffer b = le(46 + name.length + 9 + zip64Extra);
+    int version = zip64 ? VERSION_ZIP64 : VERSION_DEFLATE;
+    b.putInt(0x02014b50).putShort((short) (MADE_BY_UNIX | version)).putShort((short) version)
+        .putShort((short) FLAG_DATA_DESCRIPTOR).putShort((short) METHOD_DEFLATED).putInt((int) dosTime)
+        .putInt((int) crc)
+        .putInt(zip64 ? -1 : (int) compressed).putInt(zip64 ? -1 : (int) size)
+        .putShort((short) name.length).putShort((short) (9 + zip64Extra)).putShort((short) 0) // no comment
+        .putShort((short) 0).putShort((short) 0) // disk 0, no internal attributes
+        .putInt((int) UNIX_FILE_0600)
+        .putInt(zip64 ? -1 : 0) // the local header is at offset 0
+        .put(name);
+    putExtendedTimestamp(b, mtime);
+    if (zip64) {
+      b.putShort((short) 0x0001).putShort((short) 24).putLong(size).putLong(compressed).putLong(0);
+    }
+    return b.array();
+  }
+
+  private static byte[] zip64EndRecord(long centralSize, long centralStart) {
+    ByteBuffer b = le(56);
+    b.putInt(0x06064b50).putLong(44).putShort((short) (MADE_BY_UNIX | VERSION_ZIP64))
+        .putShort((short) VERSION_ZIP64).putInt(0).putInt(0).putLong(1).putLong(1)
+        .putLong(centralSize).putLong(centralStart);
+    return b.array();
+  }
+
+  private static byte[] zip64Locator(long zip64End) {
+    ByteBuffer b = le(20);
+    b.putInt(0x07064b50).putInt(0).putLong(zip64End).putInt(1);
+    return b.array();
+  }
+
+  private static byte[] endRecord(long centralSize, long centralStart, boolean zip64) {
+    ByteBuffer b = le(22);
+    b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1)
+        .putInt((int) centralSize).putInt(zip64 ? -1 : (int) centralStart).putShort((short) 0);
+    return b.array();
+  }
+
+  /** Info-ZIP's extended timestamp (modification time only): the exact second in UTC, beside the DOS time. */
+  private static void putExtendedTimestamp(ByteBuffer b, long mtime) {
+    b.putShort((short) EXTENDED_TIMESTAMP).putShort((short) 5).put((byte) 1).putInt((int) mtime);
+  }
+
+  /** MS-DOS date and time in UTC (2-second precision, clamped to 1980, where DOS time starts). */
+  static long dosTime(Instant time) {
+    LocalDateTime t = LocalDateTime.ofInstant(time, ZoneOffset.UTC);
+    if (t.getYear() < 1980) {
+      return (1 << 21) | (1 << 16);
+    }
+    return ((long) (t.getYear() - 1980) << 25) | ((long) t.getMonthValue() << 21) | ((long) t.getDayOfMonth() << 16)
+        | ((long) t.getHour() << 11) | ((long) t.getMinute() << 5) | (t.getSecond() >> 1);
+  }
+
+  private static ByteBuffer le(int size) {
+    return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private static java.util.concurrent.ThreadFactory compressorThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "snapshot-compress-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Counts what passes, for the offsets the zip records hold. */
+  private static final class Counting {
+    private final OutputStream out;
+    private long count;
+
+    Counting(OutputStream out) {
+      this.out = out;
+    }
+
+    void write(byte[] bytes) throws IOException {
+      out.write(bytes);
+      count += bytes.length;
+    }
+  }
+}
