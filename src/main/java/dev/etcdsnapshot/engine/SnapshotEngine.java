@@ -7,15 +7,10 @@ import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
-import dev.etcdsnapshot.storage.local.PrivateFiles;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +40,7 @@ public final class SnapshotEngine {
   private final LocalSnapshotStore local;
   private final SnapshotSource source;
   private final Clock clock;
+  private final SnapshotZipWriter zip;
 
   /**
    * @param local the node's snapshot directory
@@ -52,9 +49,18 @@ public final class SnapshotEngine {
    * @param clock the only source of time
    */
   public SnapshotEngine(LocalSnapshotStore local, SnapshotSource source, Clock clock) {
+    this(local, source, clock, SnapshotZipWriter.defaultThreads());
+  }
+
+  /**
+   * As {@link #SnapshotEngine(LocalSnapshotStore, SnapshotSource, Clock)}, compressing on up to
+   * {@code compressThreads} threads.
+   */
+  public SnapshotEngine(LocalSnapshotStore local, SnapshotSource source, Clock clock, int compressThreads) {
     this.local = Objects.requireNonNull(local, "local");
     this.source = source;
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.zip = new SnapshotZipWriter(compressThreads, Deflater.DEFAULT_COMPRESSION);
   }
 
   /** The node's snapshot directory. */
@@ -89,9 +95,11 @@ public final class SnapshotEngine {
       MessageDigest stored = request.remote().isPresent() ? SnapshotIntegrity.sha256() : null;
       try {
         removeLeftovers(node);
-        Path file = stream(rawName, request.compress() ? null : stored);
+        SnapshotWriter writer = new SnapshotWriter(local.directory(), source, zip);
         if (request.compress()) {
-          SnapshotCompression.compress(file, time, stored);
+          writer.writeZipped(rawName, time, stored);
+        } else {
+          writer.writeRaw(rawName, stored);
         }
       } catch (IOException | RuntimeException e) {
         // Whatever broke the stream, the .part file is gone (see stream) and the failure is reported, not thrown.
@@ -108,34 +116,6 @@ public final class SnapshotEngine {
         ".+-" + Pattern.quote(node) + "-\\d+(\\.zip)?");
     for (String removed : local.removeLeftoverPartFiles(name -> ofThisNode.matcher(name).matches())) {
       LOG.warn("removed {} left behind by an interrupted save", removed);
-    }
-  }
-
-  /** Streams etcd into the raw file; {@code digest}, when given, sees every byte written. */
-  private Path stream(String rawName, MessageDigest digest) throws IOException {
-    Path dir = local.directory();
-    Path part = SnapshotLayout.partFile(dir, rawName);
-    Path target = SnapshotLayout.localFile(dir, rawName);
-    Files.deleteIfExists(part);
-    try {
-      try (FileChannel channel = PrivateFiles.createPrivate(part)) {
-        OutputStream out = Channels.newOutputStream(channel);
-        if (digest != null) {
-          out = new DigestOutputStream(out, digest);
-        }
-        SnapshotIntegrity.TrailerCheck check = SnapshotIntegrity.checking(out);
-        source.writeTo(check);
-        try {
-          check.requireValid();
-        } catch (IOException e) {
-          throw new IOException("corrupt snapshot stream from " + source.describe() + ": " + e.getMessage(), e);
-        }
-        channel.force(true);
-      }
-      PrivateFiles.moveAtomically(part, target);
-      return target;
-    } finally {
-      Files.deleteIfExists(part);
     }
   }
 

@@ -206,6 +206,99 @@ class SnapshotEngineTest {
     assertThat(files()).isEmpty();
   }
 
+  /** Compression reads behind the stream; when the stream breaks, neither the raw part nor the zip part stays. */
+  @Test
+  void aStreamThatBreaksWhileCompressingLeavesNothing() {
+    SnapshotSource breaksMidway = new SnapshotSource() {
+      @Override
+      public long writeTo(OutputStream out) throws IOException {
+        byte[] bytes = pages(512);
+        out.write(bytes, 0, bytes.length / 2);
+        throw new IOException("snapshot stream from etcd at test failed: connection reset");
+      }
+
+      @Override
+      public String describe() {
+        return "etcd at test";
+      }
+    };
+    SaveResult result = new SnapshotEngine(store("n1"), breaksMidway, clockAt(9), 2)
+        .save(new SaveRequest("on-demand", true, 0, Map.of(), null, null, Optional.empty()));
+
+    assertThat(result.failures()).singleElement().extracting(SnapshotFailure::message).isEqualTo(
+        "failed to save snapshot on-demand-n1-9.zip: snapshot stream from etcd at test failed: connection reset");
+    assertThat(files()).isEmpty();
+  }
+
+  @Test
+  void aCompressedStreamWithoutTrailerLeavesNothing() {
+    SnapshotSource noTrailer = new SnapshotSource() {
+      @Override
+      public long writeTo(OutputStream out) throws IOException {
+        out.write(new byte[3 * 1024 * 1024]);
+        return 3 * 1024 * 1024;
+      }
+
+      @Override
+      public String describe() {
+        return "etcd at test";
+      }
+    };
+    SaveResult result = new SnapshotEngine(store("n1"), noTrailer, clockAt(9), 2)
+        .save(new SaveRequest("on-demand", true, 0, Map.of(), null, null, Optional.empty()));
+
+    assertThat(result.failures()).singleElement().extracting(SnapshotFailure::message).isEqualTo(
+        "failed to save snapshot on-demand-n1-9.zip: corrupt snapshot stream from etcd at test: "
+            + "sha256 checksum not found [bytes: 3145728]");
+    assertThat(files()).isEmpty();
+  }
+
+  /** The zip holds exactly the streamed bytes, whether compression keeps up with the stream or falls behind. */
+  @Test
+  void aCompressedSaveHoldsExactlyTheStreamedBytes() throws Exception {
+    byte[] bytes = pages(1024);
+    SnapshotSource chunked = new SnapshotSource() {
+      @Override
+      public long writeTo(OutputStream out) throws IOException {
+        for (int off = 0; off < bytes.length; off += 32 * 1024) {
+          out.write(bytes, off, Math.min(32 * 1024, bytes.length - off));
+        }
+        return bytes.length;
+      }
+
+      @Override
+      public String describe() {
+        return "etcd at test";
+      }
+    };
+    for (int threads : new int[] {1, 2}) {
+      SaveResult result = new SnapshotEngine(store("n" + threads), chunked, clockAt(9), threads)
+          .save(new SaveRequest("on-demand", true, 0, Map.of(), null, null, Optional.empty()));
+      assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+      try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(dir.resolve(result.fileName()).toFile())) {
+        assertThat(zip.getInputStream(zip.getEntry("on-demand-n" + threads + "-9")).readAllBytes())
+            .isEqualTo(bytes);
+      }
+    }
+    assertThat(files()).containsExactlyInAnyOrder("on-demand-n1-9.zip", "on-demand-n2-9.zip");
+  }
+
+  private static byte[] pages(int pages) {
+    try {
+      return SnapshotIntegrityTest.snapshotBytes(pages);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private LocalSnapshotStore store(String node) {
+    return new LocalSnapshotStore(dir, false, node, SnapshotNames::parseTimestamp);
+  }
+
+  private static Clock clockAt(long seconds) {
+    return Clock.fixed(Instant.ofEpochSecond(seconds), ZoneOffset.UTC);
+  }
+
   @Test
   void partFilesOfAKilledSaveOfThisNodeAreRemovedByTheNextSave() throws Exception {
     Files.writeString(dir.resolve("on-demand-n1-5.part"), "killed");

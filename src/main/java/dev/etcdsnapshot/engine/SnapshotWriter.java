@@ -1,0 +1,148 @@
+package dev.etcdsnapshot.engine;
+
+import dev.etcdsnapshot.storage.SnapshotLayout;
+import dev.etcdsnapshot.storage.local.PrivateFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Streams one snapshot from etcd into a directory, never leaving half of it there: the bytes go to a {@code .part}
+ * file, are checked against etcd's trailer on the way, and only a checked, fsynced file is renamed into place.
+ * A compressed snapshot is zipped while it streams, reading behind the raw {@code .part} file, so etcd is released
+ * as fast as for a raw one and the raw file is never renamed into place (k3s writes it, zips it, then removes it).
+ */
+final class SnapshotWriter {
+
+  private final Path dir;
+  private final SnapshotSource source;
+  private final SnapshotZipWriter zip;
+
+  SnapshotWriter(Path dir, SnapshotSource source, SnapshotZipWriter zip) {
+    this.dir = dir;
+    this.source = source;
+    this.zip = zip;
+  }
+
+  /** Writes {@code <dir>/<rawName>}; {@code digest}, when given, sees every byte of it. */
+  Path writeRaw(String rawName, MessageDigest digest) throws IOException {
+    Path part = SnapshotLayout.partFile(dir, rawName);
+    Path target = SnapshotLayout.localFile(dir, rawName);
+    Files.deleteIfExists(part);
+    try {
+      try (FileChannel channel = PrivateFiles.createPrivate(part)) {
+        OutputStream out = Channels.newOutputStream(channel);
+        streamChecked(digest == null ? out : new DigestOutputStream(out, digest));
+        channel.force(true);
+      }
+      PrivateFiles.moveAtomically(part, target);
+      return target;
+    } finally {
+      Files.deleteIfExists(part);
+    }
+  }
+
+  /**
+   * Writes {@code <dir>/<rawName>.zip} holding the raw snapshot as its single entry; {@code digest}, when given,
+   * sees every byte of the zip.
+   */
+  Path writeZipped(String rawName, Instant time, MessageDigest digest) throws IOException {
+    Path part = SnapshotLayout.partFile(dir, rawName);
+    Path zipPart = SnapshotLayout.zipPartFile(dir, rawName);
+    Path target = SnapshotLayout.localFile(dir, rawName + SnapshotLayout.ZIP_SUFFIX);
+    Files.deleteIfExists(part);
+    Files.deleteIfExists(zipPart);
+    GrowingFile raw = new GrowingFile(part);
+    try {
+      CompletableFuture<Void> compressed;
+      try (FileChannel channel = PrivateFiles.createPrivate(part)) {
+        compressed = CompletableFuture.runAsync(() -> compress(raw, zipPart, rawName, time, digest),
+            SnapshotWriter::compressorThread);
+        try {
+          streamChecked(raw.publishing(Channels.newOutputStream(channel)));
+        } catch (IOException | RuntimeException e) {
+          boolean streamBrokeFirst = raw.abandon(e instanceof IOException io ? io : new IOException(Messages.of(e), e));
+          IOException compressionFailure = failureOf(compressed);
+          // When compression broke first, the stream stopped only because it was abandoned: report the cause.
+          if (!streamBrokeFirst && compressionFailure != null) {
+            throw compressionFailure;
+          }
+          throw e;
+        }
+        raw.complete();
+      }
+      IOException compressionFailure = failureOf(compressed);
+      if (compressionFailure != null) {
+        throw compressionFailure;
+      }
+      PrivateFiles.moveAtomically(zipPart, target);
+      return target;
+    } finally {
+      Files.deleteIfExists(part);
+      Files.deleteIfExists(zipPart);
+    }
+  }
+
+  /** Streams the source into {@code out} and insists on a valid trailer. */
+  private void streamChecked(OutputStream out) throws IOException {
+    SnapshotIntegrity.TrailerCheck check = SnapshotIntegrity.checking(out);
+    source.writeTo(check);
+    try {
+      check.requireValid();
+    } catch (IOException e) {
+      throw new IOException("corrupt snapshot stream from " + source.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void compress(GrowingFile raw, Path zipPart, String rawName, Instant time, MessageDigest digest) {
+    try (InputStream in = raw.reader()) {
+      SnapshotCompression.writeZip(in, zipPart, rawName, time, zip, digest);
+    } catch (IOException | RuntimeException e) {
+      IOException failure = new IOException("failed to compress snapshot: " + Messages.of(e), e);
+      raw.abandon(failure);
+      throw new CompressionFailed(failure);
+    }
+  }
+
+  /** Waits for the compressor; its failure, or null when it succeeded. */
+  private static IOException failureOf(CompletableFuture<Void> compressed) throws IOException {
+    try {
+      compressed.get();
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      compressed.cancel(true);
+      throw new java.io.InterruptedIOException("interrupted while compressing the snapshot");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof CompressionFailed failed) {
+        return failed.failure;
+      }
+      return new IOException("failed to compress snapshot: " + Messages.of(e.getCause()), e.getCause());
+    }
+  }
+
+  private static void compressorThread(Runnable task) {
+    Thread t = new Thread(task, "snapshot-zip");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Carries the compressor's IOException out of the CompletableFuture. */
+  private static final class CompressionFailed extends RuntimeException {
+    private final IOException failure;
+
+    CompressionFailed(IOException failure) {
+      super(failure.getMessage(), failure, false, false);
+      this.failure = failure;
+    }
+  }
+}
