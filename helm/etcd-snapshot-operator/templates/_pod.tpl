@@ -135,9 +135,9 @@ spec:
           mountPath: {{ $etcd.metadataDir }}
           subPath: .metadata
         {{- else }}
-        {{- range $i, $d := include "eso.certDirs" $etcd | fromJsonArray }}
-        - name: etcd-certs-{{ $i }}
-          mountPath: {{ $d }}
+        {{- range include "eso.certFiles" $etcd | fromJsonArray }}
+        - name: {{ .name }}
+          mountPath: {{ .path }}
           readOnly: true
         {{- end }}
         - name: snapshots
@@ -170,13 +170,14 @@ spec:
       emptyDir: {}
       {{- end }}
     {{- else }}
-    {{- range $i, $d := include "eso.certDirs" $etcd | fromJsonArray }}
-    # The directory, not the single files: a file bind-mount would keep the old certificate after the
-    # distribution rotates it.
-    - name: etcd-certs-{{ $i }}
+    {{- range include "eso.certFiles" $etcd | fromJsonArray }}
+    # Only the three files the agent reads: the directory also holds the etcd CA private keys, which must not
+    # be readable in the pod. The agent reads these files once at start, so after a certificate rotation it is
+    # restarted in any case, and a restarted container binds the current file.
+    - name: {{ .name }}
       hostPath:
-        path: {{ $d }}
-        type: Directory
+        path: {{ .path }}
+        type: File
     {{- end }}
     - name: snapshots
       hostPath:
@@ -189,7 +190,19 @@ spec:
     {{- end }}
 {{- end }}
 
-{{/* The distinct host directories holding the etcd CA, certificate and key, as a JSON list. */}}
-{{- define "eso.certDirs" -}}
-{{- toJson (list (dir .caFile) (dir .certFile) (dir .keyFile) | uniq) }}
+{{/*
+The host files of the etcd CA, client certificate and key as a JSON list of {name, path}, one volume per
+distinct path (a PEM holding both certificate and key is mounted once).
+*/}}
+{{- define "eso.certFiles" -}}
+{{- $out := list }}
+{{- $seen := list }}
+{{- range list (list "etcd-ca" .caFile) (list "etcd-cert" .certFile) (list "etcd-key" .keyFile) }}
+{{- $path := index . 1 }}
+{{- if not (has $path $seen) }}
+{{- $seen = append $seen $path }}
+{{- $out = append $out (dict "name" (index . 0) "path" $path) }}
+{{- end }}
+{{- end }}
+{{- toJson $out }}
 {{- end }}

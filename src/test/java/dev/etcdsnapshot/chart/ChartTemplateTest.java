@@ -50,10 +50,14 @@ class ChartTemplateTest {
         "--key=" + certDir + "/" + key,
         "--dir=" + snapshotDir,
         "--flavor=" + flavor);
-    assertThat(hostPath(pod, certDir)).isEqualTo("Directory");
+    for (String file : List.of(ca, cert, key)) {
+      assertThat(hostPath(pod, certDir + "/" + file)).isEqualTo("File");
+      assertThat(mount(pod, certDir + "/" + file).path("readOnly").asBoolean()).isTrue();
+    }
+    assertThat(hostPaths(pod)).as("the CA private keys beside the files stay on the host")
+        .noneMatch(p -> p.equals(certDir) || p.endsWith(".key") && !p.equals(certDir + "/" + key));
     assertThat(hostPath(pod, snapshotDir)).isEqualTo("DirectoryOrCreate");
     assertThat(hostPath(pod, metadataDir)).isEqualTo("DirectoryOrCreate");
-    assertThat(mount(pod, certDir).path("readOnly").asBoolean()).isTrue();
     assertThat(mount(pod, snapshotDir).path("readOnly").asBoolean()).isFalse();
     assertThat(mount(pod, metadataDir)).isNotNull();
     assertThat(pod.at("/nodeSelector").properties()).hasSize(1);
@@ -110,6 +114,30 @@ class ChartTemplateTest {
             "--cacert=/var/lib/rancher/rke2/server/tls/etcd/server-ca.crt");
     assertThat(hostPath(pod, "/data/etcd/snaps")).isEqualTo("DirectoryOrCreate");
     assertThat(hostPath(pod, "/data/etcd/.metadata")).isEqualTo("DirectoryOrCreate");
+  }
+
+  @Test
+  void aCertificateAndKeyInOneFileAreMountedOnce() {
+    Manifests m = Chart.render(tmp, Map.of("etcd", Map.of("caFile", "/etc/etcd/ca.pem",
+        "certFile", "/etc/etcd/client.pem", "keyFile", "/etc/etcd/client.pem")));
+    JsonNode pod = m.get("DaemonSet", NAME).at("/spec/template/spec");
+
+    assertThat(texts(pod.at("/containers/0/args"))).contains("--cert=/etc/etcd/client.pem",
+        "--key=/etc/etcd/client.pem");
+    assertThat(hostPath(pod, "/etc/etcd/ca.pem")).isEqualTo("File");
+    assertThat(hostPath(pod, "/etc/etcd/client.pem")).isEqualTo("File");
+    assertThat(hostPaths(pod)).filteredOn(p -> p.startsWith("/etc/etcd"))
+        .containsExactlyInAnyOrder("/etc/etcd/ca.pem", "/etc/etcd/client.pem");
+  }
+
+  private static List<String> hostPaths(JsonNode pod) {
+    List<String> out = new ArrayList<>();
+    pod.get("volumes").forEach(v -> {
+      if (v.has("hostPath")) {
+        out.add(v.at("/hostPath/path").asText());
+      }
+    });
+    return out;
   }
 
 }

@@ -89,7 +89,8 @@ class ExamplesTest {
         .allMatch(K3S_S3_KEYS::contains);
   }
 
-  private static CrdSchema schemaOf(String kind) throws IOException {
+  /** The schema of our CRD for {@code kind}, from {@code crds/}. */
+  static CrdSchema schemaOf(String kind) throws IOException {
     for (Path crd : GeneratedFiles.crdFiles(GeneratedFiles.CRDS)) {
       JsonNode c = Manifests.YAML.readTree(crd.toFile());
       if (kind.equals(c.at("/spec/names/kind").asText())) {
