@@ -44,6 +44,7 @@ public final class SaveCommand implements Callable<Integer> {
   public Integer call() {
     String name = snapshot.name();
     snapshot.retention();
+    int compressThreads = snapshot.compressThreads();
     LocalSnapshotStore store = storage.store();
     EtcdConnectionSettings settings = etcd.settings();
     // S3 flags are checked before etcd is touched, so a typo costs no snapshot.
@@ -51,7 +52,7 @@ public final class SaveCommand implements Callable<Integer> {
     SaveResult result;
     try (EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(settings);
         S3SnapshotStore remote = s3Settings == null ? null : s3.store()) {
-      SnapshotEngine engine = new SnapshotEngine(store, source, Clock.systemUTC());
+      SnapshotEngine engine = new SnapshotEngine(store, source, Clock.systemUTC(), compressThreads);
       Optional<RemoteCopy> copy = remote == null ? Optional.empty() : Optional.of(new RemoteCopy(remote,
           s3Settings.retentionSet() ? s3Settings.retention() : 0, s3.scope()));
       result = engine.save(new SaveRequest(name, snapshot.compress(), 0, Map.of(), null, null, copy));

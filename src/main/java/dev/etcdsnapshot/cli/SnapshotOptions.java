@@ -1,6 +1,7 @@
 package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.engine.SnapshotNames;
+import dev.etcdsnapshot.engine.SnapshotZipWriter;
 import picocli.CommandLine.Option;
 
 /** k3s's snapshot naming, compression and retention flags (picocli mixin). */
@@ -13,6 +14,11 @@ public final class SnapshotOptions {
   @Option(names = {"--snapshot-compress", "--etcd-snapshot-compress"},
       description = "keep a single-entry zip instead of the raw snapshot")
   boolean compress;
+
+  @Option(names = "--compress-threads", paramLabel = "N",
+      description = "threads that compress a --snapshot-compress snapshot (default: half the processors, at least "
+          + "1, at most 4, so that etcd keeps the rest)")
+  Integer compressThreads;
 
   @Option(names = {"--snapshot-retention", "--etcd-snapshot-retention"}, paramLabel = "N", defaultValue = "5",
       description = "snapshots with the name prefix to keep when pruning (default: ${DEFAULT-VALUE})")
@@ -27,6 +33,17 @@ public final class SnapshotOptions {
   /** Whether to compress. */
   public boolean compress() {
     return compress;
+  }
+
+  /** The validated number of compression threads. */
+  public int compressThreads() {
+    if (compressThreads == null) {
+      return SnapshotZipWriter.defaultThreads();
+    }
+    if (compressThreads < 1) {
+      throw new IllegalArgumentException("--compress-threads must be 1 or more, got " + compressThreads);
+    }
+    return compressThreads;
   }
 
   /** The validated retention count. */

@@ -145,6 +145,14 @@ class CliTest {
   }
 
   @Test
+  void badCompressThreadsAreRefusedBeforeEtcdIsTouched() {
+    CliRun zero = run("save", "--dir", dir.toString(), "--snapshot-compress", "--compress-threads", "0");
+    assertThat(zero.code()).isEqualTo(1);
+    assertThat(zero.errLines()).containsExactly("--compress-threads must be 1 or more, got 0");
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
   void verifyReportsOkAndCorruption() throws Exception {
     snapshotFile("on-demand-n1-1");
     byte[] bad = SnapshotIntegrityTestData.snapshotBytes(1);

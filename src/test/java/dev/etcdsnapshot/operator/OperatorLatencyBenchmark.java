@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * Issue 4's latency targets, measured (not asserted against a time budget): on the mock API server with a real etcd,
  * (1) from a request being created to its snapshot starting (the {@code .part} file appearing; the agent is woken by
  * the informer event, not by polling), and (2) from the snapshot file being complete (renamed into place) to its
- * ETCDSnapshotFile object existing (seen by a watch). Appends a row to {@code BENCHMARKS-operator.md}.
+ * ETCDSnapshotFile object existing (seen by a watch). Appends a row to {@code BENCHMARKS.md}.
  * Run with {@code bench/operator-latency.sh}; {@code -Dbench.requests=N} (default 20).
  */
 @EnableKubernetesMockClient(crud = true)
@@ -169,25 +169,6 @@ class OperatorLatencyBenchmark {
   }
 
   private static void append(String row) throws IOException {
-    Path file = Path.of("BENCHMARKS-operator.md");
-    if (!Files.exists(file)) {
-      Files.writeString(file, HEADER);
-    }
-    Files.writeString(file, row + "\n", StandardOpenOption.APPEND);
+    dev.etcdsnapshot.testing.BenchmarkLog.append("operator-latency", java.util.List.of(row));
   }
-
-  private static final String HEADER = """
-      # Operator latency benchmark (issue 4, second half)
-
-      `bench/operator-latency.sh`: one agent on fabric8's mock API server (CRUD mode, same JVM) with a real etcd
-      member (2,000 keys of 512 B loaded). For each of N on-demand ETCDSnapshotRequests (after one warm-up):
-      - request → start: from just before the request's `create()` call to the snapshot's `.part` file appearing in the
-        node's directory (inotify via `WatchService`). The agent is woken by the informer's ADD event, not by polling.
-      - file → object: from the finished file being renamed into place to its ETCDSnapshotFile object reaching a
-        watch (informer ADD) in the benchmark.
-      Targets: under 1 s each. Values are median / p95 / max.
-
-      | when (UTC) | requests | snapshot size | request → snapshot start | file complete → object | load avg |
-      |---|---|---|---|---|---|
-      """;
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 4 performance, first half: 10,000 S3 snapshots synced into ETCDSnapshotFile objects on the mock API server.
  * Not a {@code *Test} (too slow for every build); run it with {@code bench/inventory.sh}. Results are appended to
- * {@code BENCHMARKS-inventory.md}.
+ * {@code BENCHMARKS.md}.
  */
 @EnableKubernetesMockClient(crud = true)
 class InventoryBenchmark {
@@ -104,22 +104,8 @@ class InventoryBenchmark {
         mib(heapAfter) + " used after GC (JVM incl. mock server store; " + mib(heapBefore) + " before)",
         Instant.now().toString().substring(0, 16) + "Z", SNAPSHOTS, againSeconds, total(againRequests) + " " + againRequests, "",
         Instant.now().toString().substring(0, 16) + "Z", SNAPSHOTS, mib(heapHolding - heapAfter));
-    System.out.print(rows);
-    Path out = Path.of("BENCHMARKS-inventory.md");
-    if (!Files.exists(out)) {
-      Files.writeString(out, header());
-    }
-    Files.writeString(out, rows, java.nio.file.StandardOpenOption.APPEND);
+    dev.etcdsnapshot.testing.BenchmarkLog.append("inventory", rows.lines().toList());
     held.clear();
-  }
-
-  private static String header() {
-    return "# Inventory benchmark (issue 4, first half)\n\n"
-        + "`bench/inventory.sh`: " + "syncs N S3 snapshot listings into ETCDSnapshotFile objects on fabric8's mock API\n"
-        + "server (CRUD mode, same JVM), then resyncs the unchanged listing. Targets: first sync < 60 s, heap < 256 MiB.\n"
-        + "Requests are counted at the mock server; heap is `MemoryMXBean` used heap after `System.gc()`.\n\n"
-        + "| when (UTC) | snapshots | run | wall time | API requests | heap |\n"
-        + "|---|---|---|---|---|---|\n";
   }
 
   /** Requests the mock server saw since the last call, by verb and resource. */
