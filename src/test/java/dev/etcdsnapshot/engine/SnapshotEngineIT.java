@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The engine against a real single-member etcd: what lands on disk, and what never does. */
@@ -181,8 +183,9 @@ class SnapshotEngineIT {
     assertThat(SnapshotIntegrity.verify(dir.resolve("on-demand-node1-1700000000")).ok()).isTrue();
   }
 
-  @Test
-  void etcdKilledAfterTheFirstChunkLeavesNoPartOrPartialFile() throws Exception {
+  @ParameterizedTest(name = "compress={0}")
+  @ValueSource(booleans = {false, true})
+  void etcdKilledAfterTheFirstChunkLeavesNoPartOrPartialFile(boolean compress) throws Exception {
     try (EtcdCluster doomed = EtcdCluster.start(1)) {
       // ~6 MB: far more than gRPC's 1 MiB flow-control window, so most of it is still in etcd when it dies.
       doomed.loadKeys(100, 64 * 1024);
@@ -216,11 +219,12 @@ class SnapshotEngineIT {
         };
 
         SaveResult result = engine(killsEtcdMidStream, Instant.ofEpochSecond(1_700_000_000))
-            .save(SaveRequest.of("on-demand"));
+            .save(new SaveRequest("on-demand", compress, 0, Map.of(), null, null, Optional.empty()));
 
+        String file = "on-demand-node1-1700000000" + (compress ? ".zip" : "");
         assertThat(result.failures()).singleElement().satisfies(f -> {
           assertThat(f.stage()).isEqualTo(Stage.SAVE);
-          assertThat(f.message()).startsWith("failed to save snapshot on-demand-node1-1700000000: snapshot stream from "
+          assertThat(f.message()).startsWith("failed to save snapshot " + file + ": snapshot stream from "
               + real.describe() + " failed: ").doesNotContain("\n");
         });
       }
