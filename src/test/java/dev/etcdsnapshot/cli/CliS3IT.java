@@ -1,12 +1,12 @@
 package dev.etcdsnapshot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import dev.etcdsnapshot.testing.EtcdCluster;
 import dev.etcdsnapshot.testing.LogCapture;
 import dev.etcdsnapshot.testing.S3Server;
+import dev.etcdsnapshot.testing.TestJar;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,9 +145,8 @@ class CliS3IT {
   /** The shaded jar carries the AWS SDK intact (service files, endpoint rules): save and ls through it. */
   @Test
   void theShadedJarUploadsAndLists() throws Exception {
-    String jar = System.getenv("ETCD_SNAPSHOT_TEST_JAR");
-    assumeTrue(jar != null && Files.exists(Path.of(jar)), "ETCD_SNAPSHOT_TEST_JAR not built");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String jar = TestJar.require().toString();
+    String java = TestJar.java();
     List<String> save = new ArrayList<>(List.of(java, "-jar", jar));
     save.addAll(List.of(withS3("save", "--endpoints", etcd.member(0).clientUrl(), "--dir", dir.toString(),
         "--node-name", "jar", "--s3-folder", "jar")));
