@@ -158,6 +158,35 @@ class CliS3IT {
     assertThat(objects("jar/")).hasSize(1);
   }
 
+  /**
+   * {@code --debug} turns on library logs, but never those that print HTTP headers, bodies or the signer's
+   * canonical request: with an access key, a secret key and a session token, none of the three reaches stdout or
+   * stderr of a save or an ls through the shipped jar (where slf4j-simple starts fresh, as for a user).
+   */
+  @Test
+  void debugOutputCarriesNoCredential() throws Exception {
+    String jar = TestJar.require().toString();
+    String token = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN/9q8w7e6r5t4y3u2i1o0pTOKEN";
+    List<String> s3 = List.of("--s3-folder", "debug", "--s3-session-token", token);
+    List<String> save = new ArrayList<>(List.of(TestJar.java(), "-jar", jar));
+    save.addAll(List.of(withS3("save", "--endpoints", etcd.member(0).clientUrl(), "--dir", dir.toString(),
+        "--node-name", "dbg", "--debug")));
+    save.addAll(s3);
+    List<String> ls = new ArrayList<>(List.of(TestJar.java(), "-jar", jar));
+    ls.addAll(List.of(withS3("ls", "--dir", dir.toString(), "--node-name", "dbg", "-o", "json", "--debug")));
+    ls.addAll(s3);
+    for (List<String> command : List.of(save, ls)) {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(out).isZero();
+      assertThat(out).as("debug logging is on").contains("DEBUG");
+      assertThat(out).contains("on-demand-dbg-")
+          .doesNotContain(S3Server.ACCESS_KEY).doesNotContain(S3Server.SECRET_KEY).doesNotContain(token);
+    }
+    assertThat(objects("debug/")).hasSize(1);
+  }
+
   private static String sha256(Path file) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
