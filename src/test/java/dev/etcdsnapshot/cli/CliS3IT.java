@@ -142,6 +142,26 @@ class CliS3IT {
     assertThat(objects("prune/")).extracting(S3Object::key).containsExactly("prune/" + n2);
   }
 
+  /** save --s3-retention never prunes on-demand snapshots, as its help says; prune --name on-demand does. */
+  @Test
+  void onDemandSnapshotsArePrunedFromS3OnlyByPrune() throws Exception {
+    List<String> saved = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      CliRun save = run("save", "--node-name", "n5", "--s3-folder", "od", "--s3-retention", "1");
+      saved.add(savedName(save));
+      assertThat(save.out()).doesNotContain("deleted");
+      Thread.sleep(1100);
+    }
+    assertThat(objects("od/")).hasSize(2);
+
+    CliRun prune = run("prune", "--name", "on-demand", "--node-name", "n5", "--snapshot-retention", "5",
+        "--s3-folder", "od", "--s3-retention", "1");
+    assertThat(prune.code()).as(prune.err()).isZero();
+    assertThat(prune.out()).isEqualTo("Snapshot " + saved.get(0) + " deleted.\n");
+    assertThat(objects("od/")).extracting(S3Object::key).containsExactly("od/" + saved.get(1));
+    assertThat(dir.resolve(saved.get(0))).as("locally 5 are kept").exists();
+  }
+
   /** The shaded jar carries the AWS SDK intact (service files, endpoint rules): save and ls through it. */
   @Test
   void theShadedJarUploadsAndLists() throws Exception {

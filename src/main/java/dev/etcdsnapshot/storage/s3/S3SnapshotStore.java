@@ -110,9 +110,19 @@ public final class S3SnapshotStore implements SnapshotStore {
     bucketChecked = true;
   }
 
+  /**
+   * The folder's direct children (not its sub-folders, see {@link S3Listing}) without uploader, token hash or extra
+   * metadata: the LIST pages only, whatever the folder's size.
+   */
   @Override
   public List<StoredSnapshot> list() throws IOException {
     return listing.list();
+  }
+
+  /** As {@link #list()}, with a HEAD per object and a GET per sidecar this process has not read before. */
+  @Override
+  public List<StoredSnapshot> listDetailed() throws IOException {
+    return listing.listDetailed();
   }
 
   @Override
