@@ -7,6 +7,8 @@ import dev.etcdsnapshot.testing.EtcdCluster;
 import dev.etcdsnapshot.testing.LogCapture;
 import dev.etcdsnapshot.testing.S3Server;
 import dev.etcdsnapshot.testing.TestJar;
+import dev.etcdsnapshot.testing.TestSnapshots;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +18,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@code save/ls/delete/prune/download --s3} against a real etcd and a real S3 server. */
@@ -140,6 +145,63 @@ class CliS3IT {
         "--s3-retention", "1", "--s3-retention-scope", "cluster");
     assertThat(cluster.code()).as(cluster.err()).isZero();
     assertThat(objects("prune/")).extracting(S3Object::key).containsExactly("prune/" + n2);
+  }
+
+  /**
+   * A download never harms what is already there: into a directory holding a good copy it refuses before
+   * fetching anything; a corrupt object (raw, or a zip whose entry is corrupt) is checked before it takes its
+   * name, so it leaves no file, no .part and no sidecar.
+   */
+  @Test
+  void downloadRefusesToOverwriteAndLeavesNothingOfACorruptObject() throws Exception {
+    String name = "etcd-snapshot-n7-1700000000";
+    Path good = TestSnapshots.write(tmp.resolve("good"), 8, 70);
+    byte[] corrupt = Files.readAllBytes(good);
+    corrupt[100] ^= 1;
+    put("dl/" + name, corrupt);
+    put("dl/.metadata/" + name, "{\"from\":\"s3\"}".getBytes(StandardCharsets.UTF_8));
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    try (ZipOutputStream out = new ZipOutputStream(zip)) {
+      out.putNextEntry(new ZipEntry(name));
+      out.write(corrupt);
+      out.closeEntry();
+    }
+    put("dl/" + name + ".zip", zip.toByteArray());
+
+    Path restore = Files.createDirectories(tmp.resolve("restore/snapshots"));
+    Path copy = Files.copy(good, restore.resolve(name));
+    Path sidecar = Files.writeString(Files.createDirectories(tmp.resolve("restore/.metadata")).resolve(name),
+        "{\"from\":\"local\"}");
+    CliRun refused = CliRun.of(withS3("download", name, "--dir", restore.toString(), "--s3-folder", "dl"));
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).isEqualTo(copy + ": refusing to overwrite an existing snapshot; move it away or "
+        + "download into another directory\n");
+    assertThat(copy).hasSameBinaryContentAs(good);
+    assertThat(sidecar).hasContent("{\"from\":\"local\"}");
+    assertThat(list(restore)).containsExactly(name);
+
+    for (String object : List.of(name, name + ".zip")) {
+      Path empty = tmp.resolve("empty-" + object + "/snapshots");
+      CliRun corrupted = CliRun.of(withS3("download", object, "--dir", empty.toString(), "--unzip",
+          "--s3-folder", "dl"));
+      assertThat(corrupted.code()).isEqualTo(1);
+      assertThat(corrupted.err()).startsWith("downloaded snapshot " + object + " is corrupt: ");
+      assertThat(list(empty)).as("no snapshot, no .part").isEmpty();
+      assertThat(empty.resolveSibling(".metadata").resolve(name)).doesNotExist();
+    }
+  }
+
+  private static void put(String key, byte[] content) {
+    server.client().putObject(p -> p.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
+  }
+
+  private static List<String> list(Path dir) throws Exception {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).toList();
+    }
   }
 
   /** save --s3-retention never prunes on-demand snapshots, as its help says; prune --name on-demand does. */

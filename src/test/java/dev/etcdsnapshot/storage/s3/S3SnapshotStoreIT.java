@@ -123,7 +123,7 @@ class S3SnapshotStoreIT {
         assertThat(sha256(in)).isEqualTo(sha256(big));
       }
       Path dir = Files.createDirectories(tmp.resolve("restore/snapshots"));
-      Path downloaded = store.download("on-demand-node1-1700000000", dir);
+      Path downloaded = store.download("on-demand-node1-1700000000", dir, part -> {});
       assertThat(downloaded).hasSameBinaryContentAs(small);
       assertThat(Files.getPosixFilePermissions(downloaded)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
       assertThat(tmp.resolve("restore/.metadata/on-demand-node1-1700000000")).hasContent("{\"a\":\"b\"}");
@@ -137,7 +137,7 @@ class S3SnapshotStoreIT {
       assertThat(store.list()).extracting(StoredSnapshot::fileName)
           .containsExactlyInAnyOrder("etcd-snapshot-node1-1700000100.zip");
       assertThatThrownBy(() -> store.open("on-demand-node1-1700000000")).isInstanceOf(NoSuchFileException.class);
-      assertThatThrownBy(() -> store.download("gone", dir)).isInstanceOf(NoSuchFileException.class);
+      assertThatThrownBy(() -> store.download("gone", dir, part -> {})).isInstanceOf(NoSuchFileException.class);
       assertThat(dir.resolve("gone")).doesNotExist();
     }
   }
