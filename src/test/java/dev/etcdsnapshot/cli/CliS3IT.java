@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import dev.etcdsnapshot.testing.EtcdCluster;
+import dev.etcdsnapshot.testing.GatedProxy;
 import dev.etcdsnapshot.testing.LogCapture;
 import dev.etcdsnapshot.testing.S3Server;
 import dev.etcdsnapshot.testing.TestJar;
@@ -201,6 +202,47 @@ class CliS3IT {
     }
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).toList();
+    }
+  }
+
+  /**
+   * What a user's commands cost, counted at the wire: the ls table, prune and the retention after a save send no
+   * request per object (k3s: a HEAD each, every time); ls -o json reads each object's uploader, once per object.
+   */
+  @Test
+  void onlyLsJsonSendsARequestPerObject() throws Exception {
+    int n = 30;
+    for (int i = 0; i < n; i++) {
+      server.putDirect(BUCKET, "cost/etcd-snapshot-n" + (i % 3) + "-" + (1700000000 + i), "snapshot".getBytes(
+          StandardCharsets.UTF_8), java.util.Map.of("k3s-node-name", "n" + (i % 3)));
+    }
+    try (GatedProxy proxy = new GatedProxy(server.port())) {
+      String viaProxy = proxy.url();
+      CliRun table = run("ls", "--node-name", "n0", "--s3-folder", "cost", "--s3-proxy", viaProxy);
+      assertThat(table.code()).as(table.err()).isZero();
+      assertThat(table.out().split("\n")).hasSize(n + 1);
+      assertThat(proxy.requests("GET")).as("one LIST page").isEqualTo(1);
+      assertThat(proxy.requests("HEAD")).isZero();
+
+      CliRun json = run("ls", "--node-name", "n0", "--s3-folder", "cost", "--s3-proxy", viaProxy, "-o", "json");
+      assertThat(json.code()).as(json.err()).isZero();
+      assertThat(json.out()).contains("\"nodeName\" : \"n2\"");
+      assertThat(proxy.requests("HEAD")).as("a HEAD per object, once").isEqualTo(n);
+
+      proxy.resetCounts();
+      CliRun prune = run("prune", "--name", "etcd-snapshot", "--node-name", "n0", "--s3-folder", "cost",
+          "--s3-proxy", viaProxy, "--s3-retention", "8");
+      assertThat(prune.out().split("\n")).as(prune.err()).hasSize(2);
+      assertThat(proxy.requests("GET")).as("one LIST page").isEqualTo(1);
+      assertThat(proxy.requests("HEAD")).as("the deletes' checks of snapshot and sidecar").isEqualTo(2 * 2);
+      proxy.resetCounts();
+      CliRun save = run("save", "--name", "etcd-snapshot", "--node-name", "n0", "--s3-folder", "cost",
+          "--s3-proxy", viaProxy, "--s3-retention", "8");
+      assertThat(save.code()).as(save.err()).isZero();
+      assertThat(save.out()).contains(" deleted.");
+      assertThat(proxy.requests("GET")).as("one LIST page").isEqualTo(1);
+      assertThat(proxy.requests("HEAD")).as("HeadBucket, and the delete's checks of snapshot and sidecar")
+          .isEqualTo(1 + 2);
     }
   }
 

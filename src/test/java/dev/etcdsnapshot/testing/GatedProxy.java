@@ -6,17 +6,25 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An HTTP forward proxy (a byte pipe to one target port; S3Proxy accepts the absolute-form requests a proxy client
- * sends) that holds all client-to-server traffic once {@code holdAfter} bytes have gone through, until
- * {@link #release()}: lets a test reach into a process it cannot instrument (the CLI, via {@code --s3-proxy}) and
- * do its damage at a known point of an upload.
+ * sends) that lets a test reach into a process it cannot instrument (the CLI, via {@code --s3-proxy}): it counts
+ * requests by method, and it can hold all client-to-server traffic once {@code holdAfter} bytes have gone through,
+ * until {@link #release()}, so a test can do its damage at a known point of an upload.
  */
 public final class GatedProxy implements AutoCloseable {
+
+  private static final Pattern REQUEST_LINE = Pattern.compile("\n([A-Z]+) http://");
 
   /** Counted down when traffic is first held. */
   public final CountDownLatch held = new CountDownLatch(1);
@@ -26,6 +34,13 @@ public final class GatedProxy implements AutoCloseable {
   private final long holdAfter;
   private final ServerSocket server;
   private final int targetPort;
+
+  private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+
+  /** A proxy that never holds traffic, for counting requests. */
+  public GatedProxy(int targetPort) throws IOException {
+    this(targetPort, Long.MAX_VALUE);
+  }
 
   public GatedProxy(int targetPort, long holdAfter) throws IOException {
     this.targetPort = targetPort;
@@ -39,6 +54,20 @@ public final class GatedProxy implements AutoCloseable {
   /** {@code http://127.0.0.1:<port>}, for {@code --s3-proxy}. */
   public String url() {
     return "http://127.0.0.1:" + server.getLocalPort();
+  }
+
+  /**
+   * Requests seen with this method ({@code HEAD}, {@code GET}, ...): request lines found at the start of a line of
+   * client-to-server traffic. Exact for requests without bodies; a body could in theory contain such a line.
+   */
+  public int requests(String method) {
+    AtomicInteger n = requests.get(method);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Forgets the requests counted so far. */
+  public void resetCounts() {
+    requests.clear();
   }
 
   /** Lets held and further traffic through. */
@@ -68,8 +97,12 @@ public final class GatedProxy implements AutoCloseable {
   private void pump(InputStream in, OutputStream out, boolean gated, Socket a, Socket b) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[64 * 1024];
+      String carry = "\n";
       try (a; b) {
         for (int n; (n = in.read(buf)) >= 0; ) {
+          if (gated) {
+            carry = countRequestLines(carry, new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+          }
           if (gated && forwarded.addAndGet(n) > holdAfter && released.getCount() > 0) {
             held.countDown();
             released.await(60, TimeUnit.SECONDS);
@@ -85,6 +118,18 @@ public final class GatedProxy implements AutoCloseable {
     }, "gated-proxy-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Counts the request lines in {@code text}, {@code carry} being the tail of the previous chunk; returns its tail. */
+  private String countRequestLines(String carry, String text) {
+    Matcher m = REQUEST_LINE.matcher(carry + text);
+    while (m.find()) {
+      if (m.end() > carry.length()) {
+        requests.computeIfAbsent(m.group(1), k -> new AtomicInteger()).incrementAndGet();
+      }
+    }
+    String all = carry + text;
+    return all.substring(Math.max(0, all.length() - 24));
   }
 
   @Override
