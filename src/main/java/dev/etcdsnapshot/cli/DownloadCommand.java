@@ -18,8 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * checks it, the step before {@code k3s server --cluster-reset --cluster-reset-restore-path=<file>}.
  */
 @Command(name = "download", mixinStandardHelpOptions = true,
-    description = "Download a snapshot (and its metadata) from S3 into --dir, optionally unzip it, and check it "
-        + "against etcd's SHA-256 trailer: the first step of a restore.")
+    description = "Download a snapshot (and its metadata) from S3 into --dir, checking it against etcd's SHA-256 "
+        + "trailer before it takes its name, and optionally unzip it: the first step of a restore. A snapshot of "
+        + "that name already in --dir is never overwritten.")
 public final class DownloadCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
     })
 public final class EtcdSnapshotCommand {
 
-  @Option(names = "--debug", scope = ScopeType.INHERIT, description = "print stack traces and library logs")
+  @Option(names = "--debug", scope = ScopeType.INHERIT,
+      description = "print stack traces and library logs (never HTTP headers, bodies or credentials)")
   boolean debug;
 }

@@ -35,7 +35,9 @@ public final class ListCommand implements Callable<Integer> {
     List<StoredSnapshot> snapshots = new ArrayList<>(SnapshotEngine.list(storage.store()));
     if (s3.enabled()) {
       try (S3SnapshotStore remote = s3.store()) {
-        snapshots.addAll(SnapshotEngine.list(remote));
+        // The table shows nothing an S3 listing lacks; json and yaml print each object's uploader (nodeName),
+        // which costs a HEAD per object.
+        snapshots.addAll(format == SnapshotListing.Format.TABLE ? remote.list() : remote.listDetailed());
       }
       // One listing in k3s's order across both: oldest first, then by name.
       snapshots.sort(Comparator.comparing(StoredSnapshot::createdAt).thenComparing(StoredSnapshot::fileName));

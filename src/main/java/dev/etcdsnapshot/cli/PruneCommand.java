@@ -2,7 +2,6 @@ package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.storage.StoredSnapshot;
-import dev.etcdsnapshot.engine.ScopedStore;
 import dev.etcdsnapshot.storage.s3.S3Settings;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.io.IOException;
@@ -17,8 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "prune", mixinStandardHelpOptions = true,
     description = "Delete all but the newest --snapshot-retention snapshots whose file name starts with --name "
         + "(default on-demand, as k3s; use --name etcd-snapshot for scheduled ones). With --s3 also the S3 "
-        + "folder, keeping --s3-retention (else --snapshot-retention) of this node's snapshots, or of every "
-        + "node's with --s3-retention-scope cluster.")
+        + "folder, keeping --s3-retention (else --snapshot-retention) of this node's snapshots (those named "
+        + "<name>-<node-name>-<unix seconds>[.zip], newest by that time), or with --s3-retention-scope cluster of "
+        + "every snapshot starting with --name (newest by LastModified, as k3s).")
 public final class PruneCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -39,7 +39,7 @@ public final class PruneCommand implements Callable<Integer> {
       // k3s-compat §6.2: --s3-retention if given, else the local count.
       int s3Keep = settings.retentionSet() ? settings.retention() : keep;
       try (S3SnapshotStore store = s3.store()) {
-        print(SnapshotEngine.prune(ScopedStore.of(store, s3.scope(), storage.nodeName()), prefix, s3Keep));
+        print(SnapshotEngine.prune(store, prefix, s3Keep, s3.scope(), storage.nodeName()));
       }
     }
     return 0;

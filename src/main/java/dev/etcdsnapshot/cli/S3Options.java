@@ -63,11 +63,14 @@ public final class S3Options {
   String folder;
 
   @Option(names = {"--s3-retention", "--etcd-s3-retention"}, paramLabel = "N",
-      description = "snapshots with the name prefix to keep in S3 (save prunes S3 only when this is given)")
+      description = "snapshots with the --name prefix to keep in S3. save prunes S3 only when this is given, and "
+          + "never when --name starts with on-demand (the default): on-demand snapshots are pruned only by prune")
   String retention;
 
   @Option(names = "--s3-retention-scope", paramLabel = "node|cluster", defaultValue = "node",
-      description = "whose snapshots count towards --s3-retention: this node's (default) or all (k3s)")
+      description = "whose snapshots count towards --s3-retention: node (default), those named "
+          + "<name>-<node-name>-<unix seconds>[.zip], newest by that time; cluster, every one starting with "
+          + "--name, newest by LastModified (k3s)")
   String scope;
 
   @Option(names = {"--s3-proxy", "--etcd-s3-proxy"}, paramLabel = "URL|none",

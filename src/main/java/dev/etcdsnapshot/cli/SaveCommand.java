@@ -22,12 +22,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code save}: one snapshot of the etcd member now, as {@code k3s etcd-snapshot save}; it never prunes locally.
- * With {@code --s3} it also uploads, and prunes S3 only when {@code --s3-retention} is given (as k3s); a failed
- * upload keeps the local snapshot and exits 1 saying so.
+ * With {@code --s3} it also uploads, and prunes S3 only when {@code --s3-retention} is given (as k3s) and the name
+ * is not on-demand (on-demand snapshots are never pruned automatically); a failed upload keeps the local snapshot
+ * and exits 1 saying so.
  */
 @Command(name = "save", mixinStandardHelpOptions = true,
     description = "Take a snapshot of one etcd member into the snapshot directory, and with --s3 upload it. Like "
-        + "k3s, save never prunes locally (use prune); it prunes S3 only when --s3-retention is given.")
+        + "k3s, save never prunes locally (use prune). It prunes S3 only when --s3-retention is given and --name "
+        + "does not start with on-demand: with the default name it prunes nothing.")
 public final class SaveCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -3,49 +3,82 @@ package dev.etcdsnapshot.engine;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
- * Which snapshots retention removes, as k3s decides it (k3s-compat §6.1): the snapshots whose file name starts with
- * the prefix, newest first by creation time, all but the first {@code keep}. Pure selection; the caller deletes.
- * For S3 the same rule applies to a listing the caller has first narrowed (to one node, for per-node retention).
+ * Which snapshots retention removes: of the snapshots it counts, all but the newest {@code keep}. Pure selection;
+ * the caller deletes. Three rules:
+ *
+ * <ul>
+ *   <li>local, as k3s (k3s-compat §6.1): every file whose name starts with the prefix, newest by the time in the
+ *       name (the mtime when there is none);
+ *   <li>S3, {@link RetentionScope#CLUSTER}, as k3s (§6.2): every object whose name starts with the prefix, newest
+ *       by the object's LastModified;
+ *   <li>S3, {@link RetentionScope#NODE} (ours): the objects named exactly {@code <prefix>-<node>-<digits>[.zip]}
+ *       ({@link SnapshotNames#isSnapshotOf}), newest by the time in the name. The name and not the uploader
+ *       recorded in each object's metadata decides, so retention costs the listing and no request per object.
+ * </ul>
  */
 public final class Retention {
 
-  /** Newest first; equal times by file name, descending, so the order is total and repeatable. */
+  /** Newest first by the time in the name; equal times by file name, descending, so the order is repeatable. */
   public static final Comparator<StoredSnapshot> NEWEST_FIRST =
       Comparator.comparing(StoredSnapshot::createdAt).thenComparing(StoredSnapshot::fileName).reversed();
+
+  /** Newest first by when the store wrote it (S3: LastModified), then as {@link #NEWEST_FIRST}. */
+  public static final Comparator<StoredSnapshot> NEWEST_WRITTEN_FIRST =
+      Comparator.comparing(StoredSnapshot::modifiedAt).reversed().thenComparing(NEWEST_FIRST);
 
   private Retention() {}
 
   /**
-   * The snapshots to delete so that {@code keep} with this prefix remain, newest to oldest.
+   * The local rule: the snapshots to delete so that {@code keep} with this prefix remain, newest to oldest.
    *
    * @param all a store's listing
    * @param prefix the name prefix; a plain prefix match as k3s (no {@code -} required after it)
    * @param keep how many to keep; below 1 nothing is pruned (k3s: retention disabled)
    */
   public static List<StoredSnapshot> toPrune(List<StoredSnapshot> all, String prefix, int keep) {
-    if (keep < 1) {
-      return List.of();
-    }
-    return all.stream()
-        .filter(s -> s.fileName().startsWith(prefix))
-        .sorted(NEWEST_FIRST)
-        .skip(keep)
-        .toList();
+    return select(all, s -> s.fileName().startsWith(prefix), NEWEST_FIRST, keep);
   }
 
   /**
-   * The retention a save applies on its own: as {@link #toPrune}, but on-demand snapshots are never pruned
-   * automatically, whatever prefix the save used.
+   * The S3 rule of a scope: the snapshots to delete so that {@code keep} remain, newest to oldest.
+   *
+   * @param node the saving node, whose snapshots {@link RetentionScope#NODE} counts
+   */
+  public static List<StoredSnapshot> toPrune(
+      List<StoredSnapshot> all, String prefix, int keep, RetentionScope scope, String node) {
+    if (scope == RetentionScope.CLUSTER) {
+      return select(all, s -> s.fileName().startsWith(prefix), NEWEST_WRITTEN_FIRST, keep);
+    }
+    return select(all, s -> SnapshotNames.isSnapshotOf(s.fileName(), prefix, node), NEWEST_FIRST, keep);
+  }
+
+  /**
+   * The retention a save applies on its own: as {@link #toPrune(List, String, int)}, but on-demand snapshots are
+   * never pruned automatically, whatever prefix the save used.
    */
   public static List<StoredSnapshot> toPruneAfterSave(List<StoredSnapshot> all, String prefix, int keep) {
-    if (prefix.startsWith(SnapshotNames.ON_DEMAND_PREFIX)) {
+    return prefix.startsWith(SnapshotNames.ON_DEMAND_PREFIX) ? List.of() : toPrune(scheduled(all), prefix, keep);
+  }
+
+  /** As {@link #toPruneAfterSave(List, String, int)} with the S3 rule of a scope. */
+  public static List<StoredSnapshot> toPruneAfterSave(
+      List<StoredSnapshot> all, String prefix, int keep, RetentionScope scope, String node) {
+    return prefix.startsWith(SnapshotNames.ON_DEMAND_PREFIX) ? List.of()
+        : toPrune(scheduled(all), prefix, keep, scope, node);
+  }
+
+  private static List<StoredSnapshot> scheduled(List<StoredSnapshot> all) {
+    return all.stream().filter(s -> !s.fileName().startsWith(SnapshotNames.ON_DEMAND_PREFIX + "-")).toList();
+  }
+
+  private static List<StoredSnapshot> select(
+      List<StoredSnapshot> all, Predicate<StoredSnapshot> counted, Comparator<StoredSnapshot> newestFirst, int keep) {
+    if (keep < 1) {
       return List.of();
     }
-    List<StoredSnapshot> candidates = all.stream()
-        .filter(s -> !s.fileName().startsWith(SnapshotNames.ON_DEMAND_PREFIX + "-"))
-        .toList();
-    return toPrune(candidates, prefix, keep);
+    return all.stream().filter(counted).sorted(newestFirst).skip(keep).toList();
   }
 }

@@ -3,12 +3,18 @@ package dev.etcdsnapshot.engine;
 import dev.etcdsnapshot.storage.SnapshotLayout;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The first half of a restore (k3s-compat §11, §14): fetch a snapshot and its metadata from S3 into a directory,
- * unzip it on request, and check it against etcd's trailer; a snapshot that fails the check is not left behind.
+ * check it against etcd's trailer before it takes its name, and unzip it on request. A snapshot that fails the
+ * check is never written under its name, and nothing already in the directory is overwritten.
  */
 public final class SnapshotDownload {
 
@@ -19,7 +25,7 @@ public final class SnapshotDownload {
    *
    * @param file the snapshot to restore from (the unzipped file when unzipping)
    * @param downloaded the file as stored in S3 (the zip when compressed)
-   * @param report the trailer check of {@code file} (of the zip's entry when not unzipped)
+   * @param report the trailer check of the snapshot (of the zip's entry when compressed)
    */
   public record Result(Path file, Path downloaded, IntegrityReport report) {}
 
@@ -27,31 +33,49 @@ public final class SnapshotDownload {
    * Downloads {@code fileName} into {@code dir} (metadata into {@code dir/../.metadata}), both mode 0600.
    *
    * @throws java.nio.file.NoSuchFileException when the snapshot is not in the S3 folder
-   * @throws IOException when it cannot be fetched or fails the trailer check (the files are then removed)
+   * @throws FileAlreadyExistsException when the snapshot (or, unzipping, its unzipped file) is already in
+   *     {@code dir}; nothing is downloaded or changed
+   * @throws IOException when it cannot be fetched or fails the trailer check; nothing is left behind
    */
   public static Result download(S3SnapshotStore store, String fileName, Path dir, boolean unzip)
       throws IOException {
     SnapshotNames.requireValidFileName(fileName);
-    Files.createDirectories(dir);
-    Path downloaded = store.download(fileName, dir);
-    Path file = downloaded;
     boolean zipped = fileName.endsWith(SnapshotLayout.ZIP_SUFFIX);
-    try {
-      if (unzip && zipped) {
-        file = SnapshotLayout.localFile(dir,
-            fileName.substring(0, fileName.length() - SnapshotLayout.ZIP_SUFFIX.length()));
-        SnapshotCompression.decompress(downloaded, file);
+    Path downloaded = SnapshotLayout.localFile(dir, fileName);
+    Path file = unzip && zipped
+        ? SnapshotLayout.localFile(dir, fileName.substring(0, fileName.length() - SnapshotLayout.ZIP_SUFFIX.length()))
+        : downloaded;
+    for (Path existing : List.of(downloaded, file)) {
+      if (Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(existing.toString(), null,
+            "refusing to overwrite an existing snapshot; move it away or download into another directory");
       }
-      IntegrityReport report = SnapshotIntegrity.verify(file);
-      if (!report.ok()) {
-        throw new IOException("downloaded snapshot " + fileName + " is corrupt: " + report.describe());
-      }
-      return new Result(file, downloaded, report);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(file);
-      Files.deleteIfExists(downloaded);
-      Files.deleteIfExists(SnapshotLayout.localMetadataFile(dir, fileName));
-      throw e;
     }
+    Files.createDirectories(dir);
+    List<IntegrityReport> report = new ArrayList<>(1);
+    store.download(fileName, dir, part -> report.add(requireIntact(part, zipped, fileName)));
+    if (file != downloaded) {
+      try {
+        SnapshotCompression.decompress(downloaded, file);
+      } catch (IOException | RuntimeException e) {
+        throw new IOException("failed to unzip " + downloaded + " (downloaded and verified, kept): "
+            + Messages.of(e), e);
+      }
+    }
+    return new Result(file, downloaded, report.get(0));
+  }
+
+  /** The trailer check of a downloaded raw snapshot or of a zip's single entry; throws unless it passes. */
+  private static IntegrityReport requireIntact(Path part, boolean zipped, String fileName) throws IOException {
+    IntegrityReport report;
+    try (InputStream in = Files.newInputStream(part)) {
+      report = zipped ? SnapshotIntegrity.verifyZipped(in) : SnapshotIntegrity.verify(in);
+    } catch (IOException e) {
+      throw new IOException("downloaded snapshot " + fileName + " is corrupt: " + e.getMessage(), e);
+    }
+    if (!report.ok()) {
+      throw new IOException("downloaded snapshot " + fileName + " is corrupt: " + report.describe());
+    }
+    return report;
   }
 }

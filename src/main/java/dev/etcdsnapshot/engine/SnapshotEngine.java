@@ -140,8 +140,7 @@ public final class SnapshotEngine {
     prune(local, request.namePrefix(), request.localRetention(), null, pruned, failures);
     request.remote().ifPresent(remote -> {
       upload(remote.store(), saved, request, time, sha256, created, failures);
-      String scopeNode = remote.scope() == RetentionScope.NODE ? local.nodeName() : null;
-      prune(remote.store(), request.namePrefix(), remote.retention(), scopeNode, pruned, failures);
+      prune(remote.store(), request.namePrefix(), remote.retention(), remote.scope(), pruned, failures);
     });
     return new SaveResult(fileName, created, pruned, failures);
   }
@@ -158,20 +157,21 @@ public final class SnapshotEngine {
     }
   }
 
-  /** Automatic retention after a save; {@code onlyNode} narrows the listing to one uploader (S3 per-node scope). */
-  private void prune(SnapshotStore store, String prefix, int keep, String onlyNode,
+  /**
+   * Automatic retention after a save: the local rule when {@code s3Scope} is {@code null}, else the S3 rule of that
+   * scope for this node (see {@link Retention}). Lists without the per-object details, so a big S3 folder costs
+   * its LIST pages only.
+   */
+  private void prune(SnapshotStore store, String prefix, int keep, RetentionScope s3Scope,
       List<StoredSnapshot> pruned, List<SnapshotFailure> failures) {
     if (keep < 1) {
       return;
     }
     try {
-      List<StoredSnapshot> listing = store.list().stream()
-          .filter(s -> onlyNode == null || onlyNode.equals(s.nodeName()))
-          .toList();
-      for (StoredSnapshot victim : Retention.toPruneAfterSave(listing, prefix, keep)) {
-        store.delete(victim.fileName());
-        pruned.add(victim);
-      }
+      List<StoredSnapshot> listing = store.list();
+      List<StoredSnapshot> victims = s3Scope == null ? Retention.toPruneAfterSave(listing, prefix, keep)
+          : Retention.toPruneAfterSave(listing, prefix, keep, s3Scope, local.nodeName());
+      deleteAll(store, victims, pruned);
     } catch (IOException | RuntimeException e) {
       String where = store.kind() == StorageKind.LOCAL ? "local" : "S3";
       failures.add(new SnapshotFailure(Stage.RETENTION, store.kind(), "", "", clock.instant(),
@@ -235,16 +235,46 @@ public final class SnapshotEngine {
    * @throws IllegalArgumentException for an unsafe prefix or a negative count
    */
   public static List<StoredSnapshot> prune(SnapshotStore store, String prefix, int keep) throws IOException {
+    requirePruneArguments(prefix, keep);
+    return deleteAll(store, Retention.toPrune(store.list(), prefix, keep), new ArrayList<>());
+  }
+
+  /**
+   * Prunes an S3 store with the rule of a retention scope ({@link Retention}): {@link RetentionScope#NODE} keeps
+   * {@code keep} of {@code node}'s snapshots, {@link RetentionScope#CLUSTER} {@code keep} of everyone's. On-demand
+   * snapshots are pruned too when the prefix asks for them (it was asked). Costs the listing, no request per object.
+   *
+   * @throws IllegalArgumentException for an unsafe prefix or node name, or a negative count
+   */
+  public static List<StoredSnapshot> prune(SnapshotStore store, String prefix, int keep, RetentionScope scope,
+      String node) throws IOException {
+    requirePruneArguments(prefix, keep);
+    SnapshotNames.requireValidNodeName(node);
+    return deleteAll(store, Retention.toPrune(store.list(), prefix, keep, Objects.requireNonNull(scope), node),
+        new ArrayList<>());
+  }
+
+  private static void requirePruneArguments(String prefix, int keep) {
     SnapshotNames.requireValidPrefix(prefix);
     if (keep < 0) {
       throw new IllegalArgumentException("snapshot-retention must be 0 or more, got " + keep);
     }
-    List<StoredSnapshot> pruned = new ArrayList<>();
-    for (StoredSnapshot victim : Retention.toPrune(store.list(), prefix, keep)) {
-      store.delete(victim.fileName());
-      pruned.add(victim);
+  }
+
+  /**
+   * Deletes the victims in order, stopping at the first error as k3s does, and adds to {@code deleted} (returned)
+   * those {@code delete} actually removed: nothing is reported pruned that is still there.
+   */
+  private static List<StoredSnapshot> deleteAll(SnapshotStore store, List<StoredSnapshot> victims,
+      List<StoredSnapshot> deleted) throws IOException {
+    for (StoredSnapshot victim : victims) {
+      if (store.delete(victim.fileName())) {
+        deleted.add(victim);
+      } else {
+        LOG.warn("Snapshot {} was listed for pruning but was not there to delete", victim.fileName());
+      }
     }
-    return pruned;
+    return deleted;
   }
 
   /**

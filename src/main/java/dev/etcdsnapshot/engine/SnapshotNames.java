@@ -83,6 +83,27 @@ public final class SnapshotNames {
     }
   }
 
+  /**
+   * True when {@code fileName} is exactly {@code <prefix>-<node>-<digits>} or that with {@code .zip}: the name
+   * k3s and this engine give a snapshot of that node (k3s-compat §5.1). Per-node S3 retention counts a node's
+   * snapshots by this rule, so it needs no request per object to learn who uploaded them.
+   */
+  public static boolean isSnapshotOf(String fileName, String prefix, String nodeName) {
+    String base = fileName.endsWith(SnapshotLayout.ZIP_SUFFIX)
+        ? fileName.substring(0, fileName.length() - SnapshotLayout.ZIP_SUFFIX.length())
+        : fileName;
+    String head = prefix + "-" + nodeName + "-";
+    if (!base.startsWith(head) || base.length() == head.length()) {
+      return false;
+    }
+    for (int i = head.length(); i < base.length(); i++) {
+      if (base.charAt(i) < '0' || base.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Refuses a snapshot name prefix that is not a safe file name, naming it in the message. */
   public static void requireValidPrefix(String prefix) {
     requireSafe("snapshot name", prefix);

@@ -65,7 +65,10 @@ public final class SnapshotLayout {
     return s3Key(s3Key(folder, METADATA_DIR), fileName);
   }
 
-  /** The listing prefix of a folder: {@code <folder>/}, or empty for the bucket root. */
+  /**
+   * The listing prefix of a folder: {@code <folder>/}, or empty for the bucket root. With the trailing slash, folder
+   * {@code a} does not also match {@code ab/...} (k3s uses the folder as a raw prefix, k3s-compat §7.3).
+   */
   public static String s3Prefix(String folder) {
     String f = trimSlashes(folder);
     return f.isEmpty() ? "" : f + "/";
@@ -76,23 +79,9 @@ public final class SnapshotLayout {
     return "s3://" + bucket + "/" + key;
   }
 
-  /** The base name of an object key: what k3s uses as the snapshot's file name, however deep the key is. */
+  /** The base name of an object key: the snapshot's file name. */
   public static String s3FileName(String key) {
     return key.substring(key.lastIndexOf('/') + 1);
-  }
-
-  /** True for a metadata sidecar: an object whose parent "directory" is {@code .metadata}. */
-  public static boolean isS3MetadataKey(String key) {
-    int slash = key.lastIndexOf('/');
-    String parent = slash < 0 ? "" : key.substring(0, slash);
-    return parent.equals(METADATA_DIR) || parent.endsWith("/" + METADATA_DIR);
-  }
-
-  /** The sidecar key of any snapshot object key: {@code <dir of key>/.metadata/<base name>}. */
-  public static String s3MetadataKeyOf(String key) {
-    int slash = key.lastIndexOf('/');
-    return slash < 0 ? METADATA_DIR + "/" + key
-        : key.substring(0, slash) + "/" + METADATA_DIR + key.substring(slash);
   }
 
   private static String trimSlashes(String folder) {

@@ -14,8 +14,21 @@ public interface SnapshotStore extends AutoCloseable {
   /** Local disk or S3. */
   StorageKind kind();
 
-  /** Every snapshot in the store, metadata sidecars excluded, in no particular order. */
+  /**
+   * Every snapshot in the store, metadata sidecars excluded, in no particular order, at the cost of the listing
+   * alone: what a store keeps per object beside it (S3: the uploader, token hash and extra metadata) is left out.
+   * Enough for showing names, sizes and times and for retention.
+   */
   List<StoredSnapshot> list() throws IOException;
+
+  /**
+   * As {@link #list()}, with the uploader, token hash and extra metadata of every snapshot, for callers that
+   * publish or print them. For S3 this costs a HEAD per object (and a GET per sidecar) that this process has not
+   * read before; local stores have them in {@link #list()} already.
+   */
+  default List<StoredSnapshot> listDetailed() throws IOException {
+    return list();
+  }
 
   /**
    * Stores a finished, verified snapshot file under {@code metadata.fileName()} together with its metadata.

@@ -1,9 +1,9 @@
 package dev.etcdsnapshot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.etcdsnapshot.testing.EtcdCluster;
+import dev.etcdsnapshot.testing.TestJar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,9 +79,8 @@ class CliIT {
 
   @Test
   void theJarSavesAndListsLikeTheInProcessCommand() throws Exception {
-    String jar = System.getenv("ETCD_SNAPSHOT_TEST_JAR");
-    assumeTrue(jar != null && Files.exists(Path.of(jar)), "ETCD_SNAPSHOT_TEST_JAR not built");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String jar = TestJar.require().toString();
+    String java = TestJar.java();
 
     Result save = exec(java, "-jar", jar, "save", "--endpoints", endpoint, "--dir", dir.toString(),
         "--node-name", "jar-node");

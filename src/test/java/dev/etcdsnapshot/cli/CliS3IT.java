@@ -1,12 +1,15 @@
 package dev.etcdsnapshot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import dev.etcdsnapshot.testing.EtcdCluster;
+import dev.etcdsnapshot.testing.GatedProxy;
 import dev.etcdsnapshot.testing.LogCapture;
 import dev.etcdsnapshot.testing.S3Server;
+import dev.etcdsnapshot.testing.TestJar;
+import dev.etcdsnapshot.testing.TestSnapshots;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +19,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@code save/ls/delete/prune/download --s3} against a real etcd and a real S3 server. */
@@ -142,12 +148,129 @@ class CliS3IT {
     assertThat(objects("prune/")).extracting(S3Object::key).containsExactly("prune/" + n2);
   }
 
+  /**
+   * A download never harms what is already there: into a directory holding a good copy it refuses before
+   * fetching anything; a corrupt object (raw, or a zip whose entry is corrupt) is checked before it takes its
+   * name, so it leaves no file, no .part and no sidecar.
+   */
+  @Test
+  void downloadRefusesToOverwriteAndLeavesNothingOfACorruptObject() throws Exception {
+    String name = "etcd-snapshot-n7-1700000000";
+    Path good = TestSnapshots.write(tmp.resolve("good"), 8, 70);
+    byte[] corrupt = Files.readAllBytes(good);
+    corrupt[100] ^= 1;
+    put("dl/" + name, corrupt);
+    put("dl/.metadata/" + name, "{\"from\":\"s3\"}".getBytes(StandardCharsets.UTF_8));
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    try (ZipOutputStream out = new ZipOutputStream(zip)) {
+      out.putNextEntry(new ZipEntry(name));
+      out.write(corrupt);
+      out.closeEntry();
+    }
+    put("dl/" + name + ".zip", zip.toByteArray());
+
+    Path restore = Files.createDirectories(tmp.resolve("restore/snapshots"));
+    Path copy = Files.copy(good, restore.resolve(name));
+    Path sidecar = Files.writeString(Files.createDirectories(tmp.resolve("restore/.metadata")).resolve(name),
+        "{\"from\":\"local\"}");
+    CliRun refused = CliRun.of(withS3("download", name, "--dir", restore.toString(), "--s3-folder", "dl"));
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).isEqualTo(copy + ": refusing to overwrite an existing snapshot; move it away or "
+        + "download into another directory\n");
+    assertThat(copy).hasSameBinaryContentAs(good);
+    assertThat(sidecar).hasContent("{\"from\":\"local\"}");
+    assertThat(list(restore)).containsExactly(name);
+
+    for (String object : List.of(name, name + ".zip")) {
+      Path empty = tmp.resolve("empty-" + object + "/snapshots");
+      CliRun corrupted = CliRun.of(withS3("download", object, "--dir", empty.toString(), "--unzip",
+          "--s3-folder", "dl"));
+      assertThat(corrupted.code()).isEqualTo(1);
+      assertThat(corrupted.err()).startsWith("downloaded snapshot " + object + " is corrupt: ");
+      assertThat(list(empty)).as("no snapshot, no .part").isEmpty();
+      assertThat(empty.resolveSibling(".metadata").resolve(name)).doesNotExist();
+    }
+  }
+
+  private static void put(String key, byte[] content) {
+    server.client().putObject(p -> p.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
+  }
+
+  private static List<String> list(Path dir) throws Exception {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).toList();
+    }
+  }
+
+  /**
+   * What a user's commands cost, counted at the wire: the ls table, prune and the retention after a save send no
+   * request per object (k3s: a HEAD each, every time); ls -o json reads each object's uploader, once per object.
+   */
+  @Test
+  void onlyLsJsonSendsARequestPerObject() throws Exception {
+    int n = 30;
+    for (int i = 0; i < n; i++) {
+      server.putDirect(BUCKET, "cost/etcd-snapshot-n" + (i % 3) + "-" + (1700000000 + i), "snapshot".getBytes(
+          StandardCharsets.UTF_8), java.util.Map.of("k3s-node-name", "n" + (i % 3)));
+    }
+    try (GatedProxy proxy = new GatedProxy(server.port())) {
+      String viaProxy = proxy.url();
+      CliRun table = run("ls", "--node-name", "n0", "--s3-folder", "cost", "--s3-proxy", viaProxy);
+      assertThat(table.code()).as(table.err()).isZero();
+      assertThat(table.out().split("\n")).hasSize(n + 1);
+      assertThat(proxy.requests("GET")).as("one LIST page").isEqualTo(1);
+      assertThat(proxy.requests("HEAD")).isZero();
+
+      CliRun json = run("ls", "--node-name", "n0", "--s3-folder", "cost", "--s3-proxy", viaProxy, "-o", "json");
+      assertThat(json.code()).as(json.err()).isZero();
+      assertThat(json.out()).contains("\"nodeName\" : \"n2\"");
+      assertThat(proxy.requests("HEAD")).as("a HEAD per object, once").isEqualTo(n);
+
+      proxy.resetCounts();
+      CliRun prune = run("prune", "--name", "etcd-snapshot", "--node-name", "n0", "--s3-folder", "cost",
+          "--s3-proxy", viaProxy, "--s3-retention", "8");
+      assertThat(prune.out().split("\n")).as(prune.err()).hasSize(2);
+      assertThat(proxy.requests("GET")).as("one LIST page").isEqualTo(1);
+      assertThat(proxy.requests("HEAD")).as("the deletes' checks of snapshot and sidecar").isEqualTo(2 * 2);
+      proxy.resetCounts();
+      CliRun save = run("save", "--name", "etcd-snapshot", "--node-name", "n0", "--s3-folder", "cost",
+          "--s3-proxy", viaProxy, "--s3-retention", "8");
+      assertThat(save.code()).as(save.err()).isZero();
+      assertThat(save.out()).contains(" deleted.");
+      assertThat(proxy.requests("GET")).as("one LIST page").isEqualTo(1);
+      assertThat(proxy.requests("HEAD")).as("HeadBucket, and the delete's checks of snapshot and sidecar")
+          .isEqualTo(1 + 2);
+    }
+  }
+
+  /** save --s3-retention never prunes on-demand snapshots, as its help says; prune --name on-demand does. */
+  @Test
+  void onDemandSnapshotsArePrunedFromS3OnlyByPrune() throws Exception {
+    List<String> saved = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      CliRun save = run("save", "--node-name", "n5", "--s3-folder", "od", "--s3-retention", "1");
+      saved.add(savedName(save));
+      assertThat(save.out()).doesNotContain("deleted");
+      Thread.sleep(1100);
+    }
+    assertThat(objects("od/")).hasSize(2);
+
+    CliRun prune = run("prune", "--name", "on-demand", "--node-name", "n5", "--snapshot-retention", "5",
+        "--s3-folder", "od", "--s3-retention", "1");
+    assertThat(prune.code()).as(prune.err()).isZero();
+    assertThat(prune.out()).isEqualTo("Snapshot " + saved.get(0) + " deleted.\n");
+    assertThat(objects("od/")).extracting(S3Object::key).containsExactly("od/" + saved.get(1));
+    assertThat(dir.resolve(saved.get(0))).as("locally 5 are kept").exists();
+  }
+
   /** The shaded jar carries the AWS SDK intact (service files, endpoint rules): save and ls through it. */
   @Test
   void theShadedJarUploadsAndLists() throws Exception {
-    String jar = System.getenv("ETCD_SNAPSHOT_TEST_JAR");
-    assumeTrue(jar != null && Files.exists(Path.of(jar)), "ETCD_SNAPSHOT_TEST_JAR not built");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String jar = TestJar.require().toString();
+    String java = TestJar.java();
     List<String> save = new ArrayList<>(List.of(java, "-jar", jar));
     save.addAll(List.of(withS3("save", "--endpoints", etcd.member(0).clientUrl(), "--dir", dir.toString(),
         "--node-name", "jar", "--s3-folder", "jar")));
@@ -157,6 +280,35 @@ class CliS3IT {
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).matches("(Snapshot on-demand-jar-\\d+ saved\\.\n){2}").doesNotContain(S3Server.SECRET_KEY);
     assertThat(objects("jar/")).hasSize(1);
+  }
+
+  /**
+   * {@code --debug} turns on library logs, but never those that print HTTP headers, bodies or the signer's
+   * canonical request: with an access key, a secret key and a session token, none of the three reaches stdout or
+   * stderr of a save or an ls through the shipped jar (where slf4j-simple starts fresh, as for a user).
+   */
+  @Test
+  void debugOutputCarriesNoCredential() throws Exception {
+    String jar = TestJar.require().toString();
+    String token = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN/9q8w7e6r5t4y3u2i1o0pTOKEN";
+    List<String> s3 = List.of("--s3-folder", "debug", "--s3-session-token", token);
+    List<String> save = new ArrayList<>(List.of(TestJar.java(), "-jar", jar));
+    save.addAll(List.of(withS3("save", "--endpoints", etcd.member(0).clientUrl(), "--dir", dir.toString(),
+        "--node-name", "dbg", "--debug")));
+    save.addAll(s3);
+    List<String> ls = new ArrayList<>(List.of(TestJar.java(), "-jar", jar));
+    ls.addAll(List.of(withS3("ls", "--dir", dir.toString(), "--node-name", "dbg", "-o", "json", "--debug")));
+    ls.addAll(s3);
+    for (List<String> command : List.of(save, ls)) {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(out).isZero();
+      assertThat(out).as("debug logging is on").contains("DEBUG");
+      assertThat(out).contains("on-demand-dbg-")
+          .doesNotContain(S3Server.ACCESS_KEY).doesNotContain(S3Server.SECRET_KEY).doesNotContain(token);
+    }
+    assertThat(objects("debug/")).hasSize(1);
   }
 
   private static String sha256(Path file) throws Exception {

@@ -46,6 +46,16 @@ class CliTest {
         "--etcd-snapshot-retention", "https://127.0.0.1:2379");
   }
 
+  /** What --s3-retention does on save, said where a user reads it: the default on-demand name prunes nothing. */
+  @Test
+  void saveHelpSaysOnDemandSnapshotsAreNotPrunedBySave() {
+    String help = run("save", "--help").out().replaceAll("\\s+", " ");
+    assertThat(help).contains("It prunes S3 only when --s3-retention is given and --name does not start with "
+        + "on-demand: with the default name it prunes nothing.")
+        .contains("never when --name starts with on-demand (the default): on-demand snapshots are pruned only by "
+            + "prune");
+  }
+
   @Test
   void lsPrintsATabwriterTableOldestFirst() throws Exception {
     snapshotFile("on-demand-n1-1700000100");

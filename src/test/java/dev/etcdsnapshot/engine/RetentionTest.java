@@ -68,4 +68,44 @@ class RetentionTest {
     assertThat(names(Retention.toPrune(all, "etcd-snapshot", 1)))
         .containsExactly("etcd-snapshot-b-1", "etcd-snapshot-a-1");
   }
+
+  private static StoredSnapshot object(String name, long nameTime, long lastModified) {
+    return new StoredSnapshot(name, StorageKind.S3, "s3://b/" + name, 10, Instant.ofEpochSecond(nameTime),
+        Instant.ofEpochSecond(lastModified), null, null, Map.of());
+  }
+
+  /** Per node: the objects named after the node, by the time in the name; the uploader is not consulted. */
+  @Test
+  void s3NodeScopeCountsTheNodesNamesNewestByNameTime() {
+    List<StoredSnapshot> all = List.of(
+        object("etcd-snapshot-n1-100", 100, 900), object("etcd-snapshot-n1-300.zip", 300, 100),
+        object("etcd-snapshot-n1-200", 200, 500), object("etcd-snapshot-n1x-400", 400, 400),
+        object("etcd-snapshot-n2-500", 500, 500), object("etcd-snapshotx-n1-600", 600, 600),
+        object("etcd-snapshot-n1-7x", 700, 700));
+
+    assertThat(names(Retention.toPrune(all, "etcd-snapshot", 1, RetentionScope.NODE, "n1")))
+        .containsExactly("etcd-snapshot-n1-200", "etcd-snapshot-n1-100");
+  }
+
+  /** Per cluster, as k3s: every object with the prefix, newest by LastModified, whatever the name says. */
+  @Test
+  void s3ClusterScopeOrdersByLastModified() {
+    List<StoredSnapshot> all = List.of(
+        object("etcd-snapshot-n1-100", 100, 900), object("etcd-snapshot-n2-300", 300, 100),
+        object("etcd-snapshotfoo-n3-200", 200, 500), object("on-demand-n1-999", 999, 999));
+
+    assertThat(names(Retention.toPrune(all, "etcd-snapshot", 2, RetentionScope.CLUSTER, "n1")))
+        .containsExactly("etcd-snapshot-n2-300");
+    assertThat(names(Retention.toPrune(all, "etcd-snapshot", 1)))
+        .as("local: by the name time").containsExactly("etcd-snapshotfoo-n3-200", "etcd-snapshot-n1-100");
+  }
+
+  @Test
+  void savesNeverPruneOnDemandAutomaticallyInS3Either() {
+    List<StoredSnapshot> all = List.of(object("on-demand-n1-1", 1, 1), object("on-demand-n1-2", 2, 2));
+    for (RetentionScope scope : RetentionScope.values()) {
+      assertThat(Retention.toPruneAfterSave(all, "on-demand", 1, scope, "n1")).isEmpty();
+      assertThat(names(Retention.toPrune(all, "on-demand", 1, scope, "n1"))).containsExactly("on-demand-n1-1");
+    }
+  }
 }

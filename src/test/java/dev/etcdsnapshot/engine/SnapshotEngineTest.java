@@ -136,6 +136,24 @@ class SnapshotEngineTest {
     assertThat(remote.names()).containsExactly("etcd-snapshot-n1-2");
   }
 
+  /** A snapshot the store could not find to delete is not reported pruned, by a save or by prune. */
+  @Test
+  void pruningReportsOnlyWhatTheStoreDeleted() throws Exception {
+    engine("n1", 1).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 0, RetentionScope.NODE)));
+    remote.deletesFindNothing = true;
+    SaveResult second = engine("n1", 2).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 1, RetentionScope.NODE)));
+
+    assertThat(second.pruned()).isEmpty();
+    assertThat(second.succeeded()).isTrue();
+    assertThat(SnapshotEngine.prune(remote, "etcd-snapshot", 1, RetentionScope.CLUSTER, "n1")).isEmpty();
+    assertThat(SnapshotEngine.prune(remote, "etcd-snapshot", 1)).isEmpty();
+    assertThat(remote.names()).containsExactlyInAnyOrder("etcd-snapshot-n1-1", "etcd-snapshot-n1-2");
+
+    remote.deletesFindNothing = false;
+    assertThat(SnapshotEngine.prune(remote, "etcd-snapshot", 1, RetentionScope.NODE, "n1"))
+        .extracting(StoredSnapshot::fileName).containsExactly("etcd-snapshot-n1-1");
+  }
+
   @Test
   void aFailedRetentionIsReportedAndTheSnapshotKept() {
     remote.failLists = true;
@@ -325,6 +343,8 @@ class SnapshotEngineTest {
     final List<SnapshotMetadata> puts = new ArrayList<>();
     boolean failPuts;
     boolean failLists;
+    /** As an S3 object that is listed but not where delete looks for it (a nested key, say). */
+    boolean deletesFindNothing;
 
     RemoteFake(Path dir) {
       this.files = new LocalSnapshotStore(dir, false, "unused", SnapshotNames::parseTimestamp);
@@ -364,7 +384,7 @@ class SnapshotEngineTest {
 
     @Override
     public boolean delete(String fileName) throws IOException {
-      return files.delete(fileName);
+      return !deletesFindNothing && files.delete(fileName);
     }
 
     List<String> names() {

@@ -128,4 +128,28 @@ class SnapshotNamesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("invalid snapshot file name");
   }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({
+      "etcd-snapshot-n1-1700000000, true",
+      "etcd-snapshot-n1-1700000000.zip, true",
+      "etcd-snapshot-n1-1, true",
+      "etcd-snapshot-n1-, false",
+      "etcd-snapshot-n1-17x, false",
+      "etcd-snapshot-n1-1700000000.zip.part, false",
+      "etcd-snapshot-n1-1700000000.part, false",
+      "etcd-snapshot-n1x-1700000000, false",
+      "etcd-snapshot-x-n1-1700000000, false",
+      "etcd-snapshotfoo-n1-1700000000, false",
+      "etcd-snapshot-n1-2-1700000000, false",
+  })
+  void aNodesSnapshotIsKnownByItsName(String fileName, boolean ofN1) {
+    assertThat(SnapshotNames.isSnapshotOf(fileName, "etcd-snapshot", "n1")).isEqualTo(ofN1);
+  }
+
+  @Test
+  void aNodeNameWithDashesIsMatchedWhole() {
+    assertThat(SnapshotNames.isSnapshotOf("etcd-snapshot-n1-2-1700000000", "etcd-snapshot", "n1-2")).isTrue();
+    assertThat(SnapshotNames.isSnapshotOf("etcd-snapshot-n1-2-1700000000", "etcd-snapshot", "2")).isFalse();
+  }
 }

@@ -106,10 +106,24 @@ public final class SnapshotInventory {
         report = report.plus(write(projection.projectFailure(failure, context)));
       }
     }
+    List<EtcdSnapshotFile> s3Objects = null;
     for (StoredSnapshot pruned : result.pruned()) {
-      EtcdSnapshotFile gone = writer.get(projection.project(pruned, context).getMetadata().getName());
-      if (gone != null) {
-        writer.remove(gone);
+      List<EtcdSnapshotFile> gone;
+      if (pruned.kind() == StorageKind.S3) {
+        // Retention lists S3 without each object's uploader, which is part of the object's name (k3s-compat §2);
+        // the location names the object as well (k3s matches by snapshot name, §6.3).
+        if (s3Objects == null) {
+          s3Objects = writer.list(SnapshotLabels.STORAGE_NODE_S3);
+        }
+        gone = s3Objects.stream().filter(f -> f.getSpec() != null
+            && pruned.location().equals(f.getSpec().getLocation())
+            && (context.s3() == null || context.s3().holds(f.getSpec().getS3()))).toList();
+      } else {
+        EtcdSnapshotFile file = writer.get(projection.project(pruned, context).getMetadata().getName());
+        gone = file == null ? List.of() : List.of(file);
+      }
+      for (EtcdSnapshotFile file : gone) {
+        writer.remove(file);
         report = report.plus(new SyncReport(0, 0, 1, 0, 0));
       }
     }

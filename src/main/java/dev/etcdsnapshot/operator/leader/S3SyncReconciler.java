@@ -77,7 +77,7 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
     long started = System.nanoTime();
     boolean ok = false;
     try (SnapshotStore store = stores.open(source).store()) {
-      inventory.syncS3(identity, store.list());
+      inventory.syncS3(identity, store.listDetailed());
       ok = true;
     } catch (Exception e) {
       LOG.warn("S3 sync of bucket {} failed: {}", identity.bucket(), e.getMessage());

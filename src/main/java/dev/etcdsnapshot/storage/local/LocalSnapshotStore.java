@@ -144,9 +144,11 @@ public final class LocalSnapshotStore implements SnapshotStore {
       return Optional.empty();
     }
     String name = file.getFileName().toString();
-    Instant createdAt = timeInName.apply(name).orElse(attributes.lastModifiedTime().toInstant());
+    Instant modifiedAt = attributes.lastModifiedTime().toInstant();
+    Instant createdAt = timeInName.apply(name).orElse(modifiedAt);
     return Optional.of(new StoredSnapshot(name, StorageKind.LOCAL, SnapshotLayout.localLocation(file),
-        attributes.size(), createdAt, nodeName, null, MetadataSidecar.read(SnapshotLayout.localMetadataFile(dir, name))));
+        attributes.size(), createdAt, modifiedAt, nodeName, null,
+        MetadataSidecar.read(SnapshotLayout.localMetadataFile(dir, name))));
   }
 
   /**

@@ -33,13 +33,23 @@ final class S3Downloads {
     }
   }
 
-  /** Downloads through {@code part}, then renames; mode 0600 where the file system has POSIX modes. */
-  void toFile(String key, Path target, Path part) throws IOException {
+  /**
+   * Downloads through {@code part}, which {@code check} sees complete before it is renamed to {@code target}; mode
+   * 0600 where the file system has POSIX modes. A failed download or check leaves neither {@code part} nor
+   * {@code target}; with {@code replace} false an existing {@code target} is refused, never overwritten.
+   */
+  void toFile(String key, Path target, Path part, boolean replace, PartCheck check) throws IOException {
     Files.createDirectories(target.toAbsolutePath().getParent());
     try (InputStream in = open(key)) {
       Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
       restrict(part);
-      Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      check.check(part);
+      if (replace) {
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        // Without REPLACE_EXISTING the move refuses an existing target; an atomic move would not (rename(2)).
+        Files.move(part, target);
+      }
     } catch (RuntimeException e) {
       throw failures.io("failed to download " + key + " from bucket " + bucket, e);
     } finally {
@@ -47,10 +57,10 @@ final class S3Downloads {
     }
   }
 
-  /** Like {@link #toFile} but a missing object is not an error (k3s ignores a missing metadata sidecar). */
+  /** Like {@link #toFile}, replacing, but a missing object is not an error (k3s ignores a missing sidecar). */
   boolean toFileIfExists(String key, Path target, Path part) throws IOException {
     try {
-      toFile(key, target, part);
+      toFile(key, target, part, true, p -> {});
       return true;
     } catch (NoSuchFileException e) {
       return false;

@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -19,20 +21,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Lists a folder with the uploader and token hash of every snapshot. Those live in each object's user metadata,
- * which a listing does not return, so each object needs one HEAD — but objects are immutable (a rewrite gets a
- * new ETag), so HEAD results are cached by endpoint, bucket, key and ETag for the whole process and only objects
- * not seen before cost a request. The same holds for metadata sidecars (one GET each, cached). A 10,000-object
- * folder thus costs 10 LIST pages and 10,000 HEADs the first time this process lists it, and 10 LIST pages plus
- * one HEAD per new object afterwards, whichever store instance lists; uploads prime the cache and cost nothing.
+ * Lists a folder: its direct children are the snapshots (k3s lists recursively, so with an empty folder it would
+ * take a whole bucket's objects for snapshots and then fail to delete the nested ones under their base name);
+ * sidecars are the direct children of {@code <folder>/.metadata/}; size-0 objects are skipped.
+ *
+ * <p>{@link #list()} costs the LIST pages alone (1,000 objects a page). {@link #listDetailed()} adds what only
+ * each object's user metadata says (uploader, token hash) and the sidecars' content: one HEAD per object and one
+ * GET per sidecar — but object versions are immutable (a rewrite gets a new ETag), so answers are cached by
+ * endpoint, bucket, key and ETag for the whole process and only versions not seen before cost a request,
+ * whichever store instance lists; uploads prime the cache.
  */
 final class S3Listing {
 
   private static final Logger LOG = LoggerFactory.getLogger(S3Listing.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DELIMITER = "/";
 
   /** What a HEAD tells about one object version. */
   record Facts(String nodeName, String tokenHash) {}
@@ -60,32 +67,55 @@ final class S3Listing {
     this.workers = workers;
   }
 
+  /** The folder's snapshots without uploader, token hash or extra metadata: the LIST pages only. */
   List<StoredSnapshot> list() throws IOException {
-    List<S3Object> snapshots = new ArrayList<>();
-    Map<String, S3Object> metadata = new HashMap<>();
+    List<StoredSnapshot> out = new ArrayList<>();
+    for (S3Object o : children(SnapshotLayout.s3Prefix(folder)).objects()) {
+      out.add(snapshot(o, null, Map.of()));
+    }
+    return out;
+  }
+
+  /** The folder's snapshots with what their user metadata and sidecars say. */
+  List<StoredSnapshot> listDetailed() throws IOException {
+    Children children = children(SnapshotLayout.s3Prefix(folder));
+    Map<String, S3Object> sidecars = new HashMap<>();
+    String metadataDir = SnapshotLayout.s3Prefix(SnapshotLayout.s3Key(folder, SnapshotLayout.METADATA_DIR));
+    if (children.prefixes().contains(metadataDir)) {
+      children(metadataDir).objects().forEach(o -> sidecars.put(o.key(), o));
+    }
+    Map<String, Facts> facts = headAll(children.objects());
+    List<StoredSnapshot> out = new ArrayList<>(children.objects().size());
+    for (S3Object o : children.objects()) {
+      S3Object side = sidecars.get(SnapshotLayout.s3MetadataKey(folder, SnapshotLayout.s3FileName(o.key())));
+      out.add(snapshot(o, facts.get(cacheKey(o.key(), o.eTag())), side == null ? Map.of() : sidecar(side)));
+    }
+    return out;
+  }
+
+  private StoredSnapshot snapshot(S3Object o, Facts facts, Map<String, String> extra) {
+    String fileName = SnapshotLayout.s3FileName(o.key());
+    return new StoredSnapshot(fileName, StorageKind.S3, SnapshotLayout.s3Location(bucket, o.key()), o.size(),
+        S3SnapshotStore.nameTime(fileName).orElse(o.lastModified()), o.lastModified(),
+        facts == null ? null : facts.nodeName(), facts == null ? null : facts.tokenHash(), extra);
+  }
+
+  /** The non-empty objects directly under {@code prefix}, and the "sub-folders" there. */
+  private record Children(List<S3Object> objects, Set<String> prefixes) {}
+
+  private Children children(String prefix) throws IOException {
+    List<S3Object> objects = new ArrayList<>();
+    Set<String> prefixes = new HashSet<>();
     try {
-      s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(SnapshotLayout.s3Prefix(folder))).contents()
-          .forEach(o -> {
-            if (SnapshotLayout.isS3MetadataKey(o.key())) {
-              metadata.put(o.key(), o);
-            } else if (o.size() != null && o.size() > 0) {
-              snapshots.add(o);
-            }
-          });
+      for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)
+          .delimiter(DELIMITER))) {
+        page.contents().stream().filter(o -> o.size() != null && o.size() > 0).forEach(objects::add);
+        page.commonPrefixes().forEach(p -> prefixes.add(p.prefix()));
+      }
     } catch (RuntimeException e) {
       throw failures.io("failed to list bucket " + bucket + " folder '" + folder + "'", e);
     }
-    Map<String, Facts> facts = headAll(snapshots);
-    List<StoredSnapshot> out = new ArrayList<>(snapshots.size());
-    for (S3Object o : snapshots) {
-      S3Object side = metadata.get(SnapshotLayout.s3MetadataKeyOf(o.key()));
-      Map<String, String> extra = side == null ? Map.of() : sidecar(side);
-      Facts f = facts.get(cacheKey(o.key(), o.eTag()));
-      String fileName = SnapshotLayout.s3FileName(o.key());
-      out.add(new StoredSnapshot(fileName, StorageKind.S3, SnapshotLayout.s3Location(bucket, o.key()), o.size(),
-          S3SnapshotStore.nameTime(fileName).orElse(o.lastModified()), f.nodeName(), f.tokenHash(), extra));
-    }
-    return out;
+    return new Children(objects, prefixes);
   }
 
   /** Records what this store just uploaded, so listing it later costs no HEAD. */

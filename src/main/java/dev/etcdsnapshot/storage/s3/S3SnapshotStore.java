@@ -8,7 +8,9 @@ import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -110,9 +112,19 @@ public final class S3SnapshotStore implements SnapshotStore {
     bucketChecked = true;
   }
 
+  /**
+   * The folder's direct children (not its sub-folders, see {@link S3Listing}) without uploader, token hash or extra
+   * metadata: the LIST pages only, whatever the folder's size.
+   */
   @Override
   public List<StoredSnapshot> list() throws IOException {
     return listing.list();
+  }
+
+  /** As {@link #list()}, with a HEAD per object and a GET per sidecar this process has not read before. */
+  @Override
+  public List<StoredSnapshot> listDetailed() throws IOException {
+    return listing.listDetailed();
   }
 
   @Override
@@ -151,19 +163,31 @@ public final class S3SnapshotStore implements SnapshotStore {
 
   /**
    * Downloads a snapshot to {@code <dir>/<fileName>} and its metadata sidecar, if any, to
-   * {@code <dir>/../.metadata/<fileName>}, both mode 0600, through a {@code .part} file so that a failed
-   * download leaves nothing behind.
+   * {@code <dir>/../.metadata/<fileName>}, both mode 0600. The snapshot goes through a {@code .part} file that
+   * {@code check} sees complete before the rename, so a download that fails or does not pass the check leaves
+   * nothing behind; an existing {@code <dir>/<fileName>} is refused and left as it is.
    *
+   * @param check called with the complete {@code .part} file (whose name ends in {@code .part}, not in the
+   *     snapshot's suffix); throws to refuse it
    * @return the downloaded snapshot file
    * @throws NoSuchFileException when the snapshot is not in the folder
+   * @throws java.nio.file.FileAlreadyExistsException when {@code <dir>/<fileName>} exists
    */
-  public Path download(String fileName, Path dir) throws IOException {
+  public Path download(String fileName, Path dir, PartCheck check) throws IOException {
     Path target = SnapshotLayout.localFile(dir, fileName);
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(target.toString(), null, "a snapshot of that name is already there");
+    }
     downloads.toFile(SnapshotLayout.s3Key(settings.folder(), fileName), target,
-        SnapshotLayout.partFile(dir, fileName));
+        SnapshotLayout.partFile(dir, fileName), false, check);
     Path meta = SnapshotLayout.localMetadataFile(dir, fileName);
-    downloads.toFileIfExists(SnapshotLayout.s3MetadataKey(settings.folder(), fileName), meta,
-        meta.resolveSibling(fileName + SnapshotLayout.PART_SUFFIX));
+    try {
+      downloads.toFileIfExists(SnapshotLayout.s3MetadataKey(settings.folder(), fileName), meta,
+          meta.resolveSibling(fileName + SnapshotLayout.PART_SUFFIX));
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(target); // ours: nothing was there before
+      throw e;
+    }
     return target;
   }
 

@@ -147,6 +147,26 @@ class SnapshotInventoryTest {
     assertThat(events("prune-a")).contains("Normal ETCDSnapshotDeleted Snapshot etcd-snapshot-prune-a-1600000000 deleted");
   }
 
+  /**
+   * Retention lists S3 without each object's uploader, whose name is part of the object's name: the pruned
+   * snapshot's object is found by its location instead, whoever uploaded it.
+   */
+  @Test
+  void prunedS3SnapshotsLoseTheirObjectsWithoutKnowingTheUploader() {
+    StoredSnapshot other = s3("prune-other", "etcd-snapshot-prune-other-1600000000");
+    StoredSnapshot kept = s3("prune-other", "etcd-snapshot-prune-other-1600000100");
+    inventory.syncS3(store, List.of(other, kept));
+    StoredSnapshot listed = new StoredSnapshot(other.fileName(), StorageKind.S3, other.location(), other.size(),
+        other.createdAt(), null, null, Map.of());
+    StoredSnapshot fresh = local("prune-b", "etcd-snapshot-prune-b-1700000000");
+
+    inventory.recordSave(new SaveResult(fresh.fileName(), List.of(fresh), List.of(listed), List.of()),
+        ProjectionContext.save("prune-b", store, null, DeletionPolicy.RETAIN));
+
+    assertThat(objects("s3")).extracting(f -> f.getSpec().getSnapshotName()).filteredOn(n -> n.contains("prune-other"))
+        .containsExactly(kept.fileName());
+  }
+
   @Test
   void syncAddsFoundFilesAndRemovesGoneOnesOfItsNodeOnly() {
     inventory.syncLocal("sync-a", List.of(local("sync-a", "etcd-snapshot-sync-a-1"), local("sync-a", "etcd-snapshot-sync-a-2")));

@@ -7,6 +7,7 @@ import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import dev.etcdsnapshot.testing.LogCapture;
+import dev.etcdsnapshot.testing.RequestCounter;
 import dev.etcdsnapshot.testing.S3Server;
 import dev.etcdsnapshot.testing.TestSnapshots;
 import java.io.InputStream;
@@ -91,27 +92,38 @@ class S3SnapshotStoreIT {
       assertThatThrownBy(() -> head("round/trip/.metadata/etcd-snapshot-node1-1700000100.zip"))
           .as("no sidecar without extra metadata, as k3s").isInstanceOf(S3Exception.class);
 
-      // Objects k3s would also list: a nested one without our metadata; and an empty one it skips.
+      // Objects k3s would also list: a nested one, which we do not (it could not be deleted by its name), an
+      // object of another folder sharing the folder's name as a prefix; and an empty one k3s skips too.
       putRaw("round/trip/sub/etcd-snapshot-node9-1700000200", "x".repeat(100), Map.of());
+      putRaw("round/trip-other/etcd-snapshot-node9-1700000300", "x".repeat(100), Map.of());
       putRaw("round/trip/empty-object", "", Map.of());
+      putRaw("round/trip/etcd-snapshot-node9-1700000400", "x".repeat(100), Map.of());
 
-      List<StoredSnapshot> listed = store.list();
+      List<StoredSnapshot> listed = store.listDetailed();
       assertThat(listed).extracting(StoredSnapshot::fileName).containsExactlyInAnyOrder(
-          "on-demand-node1-1700000000", "etcd-snapshot-node1-1700000100.zip", "etcd-snapshot-node9-1700000200");
+          "on-demand-node1-1700000000", "etcd-snapshot-node1-1700000100.zip", "etcd-snapshot-node9-1700000400");
       StoredSnapshot first = find(listed, "on-demand-node1-1700000000");
       assertThat(first).isEqualTo(new StoredSnapshot("on-demand-node1-1700000000", StorageKind.S3,
           "s3://snapshots/round/trip/on-demand-node1-1700000000", Files.size(small),
-          Instant.ofEpochSecond(1700000000), "node1", "0123456789ab", Map.of("a", "b")));
-      StoredSnapshot nested = find(listed, "etcd-snapshot-node9-1700000200");
-      assertThat(nested.nodeName()).isNull();
-      assertThat(nested.location()).isEqualTo("s3://snapshots/round/trip/sub/etcd-snapshot-node9-1700000200");
-      assertThat(nested.createdAt()).isEqualTo(Instant.ofEpochSecond(1700000200));
+          Instant.ofEpochSecond(1700000000), head("round/trip/on-demand-node1-1700000000").lastModified(),
+          "node1", "0123456789ab", Map.of("a", "b")));
+      StoredSnapshot foreign = find(listed, "etcd-snapshot-node9-1700000400");
+      assertThat(foreign.nodeName()).as("no k3s metadata on it").isNull();
+      assertThat(foreign.createdAt()).isEqualTo(Instant.ofEpochSecond(1700000400));
+      assertThat(store.list()).as("the plain listing: no uploader, token hash or extra metadata")
+          .extracting(StoredSnapshot::fileName, StoredSnapshot::nodeName, StoredSnapshot::tokenHash,
+              StoredSnapshot::metadata)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple("on-demand-node1-1700000000", null, null, Map.of()),
+              org.assertj.core.groups.Tuple.tuple("etcd-snapshot-node1-1700000100.zip", null, null, Map.of()),
+              org.assertj.core.groups.Tuple.tuple("etcd-snapshot-node9-1700000400", null, null, Map.of()));
+      assertThat(store.delete("etcd-snapshot-node9-1700000400")).isTrue();
 
       try (InputStream in = store.open("etcd-snapshot-node1-1700000100.zip")) {
         assertThat(sha256(in)).isEqualTo(sha256(big));
       }
       Path dir = Files.createDirectories(tmp.resolve("restore/snapshots"));
-      Path downloaded = store.download("on-demand-node1-1700000000", dir);
+      Path downloaded = store.download("on-demand-node1-1700000000", dir, part -> {});
       assertThat(downloaded).hasSameBinaryContentAs(small);
       assertThat(Files.getPosixFilePermissions(downloaded)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
       assertThat(tmp.resolve("restore/.metadata/on-demand-node1-1700000000")).hasContent("{\"a\":\"b\"}");
@@ -123,9 +135,9 @@ class S3SnapshotStoreIT {
       assertThatThrownBy(() -> head("round/trip/.metadata/on-demand-node1-1700000000"))
           .isInstanceOf(S3Exception.class);
       assertThat(store.list()).extracting(StoredSnapshot::fileName)
-          .containsExactlyInAnyOrder("etcd-snapshot-node1-1700000100.zip", "etcd-snapshot-node9-1700000200");
+          .containsExactlyInAnyOrder("etcd-snapshot-node1-1700000100.zip");
       assertThatThrownBy(() -> store.open("on-demand-node1-1700000000")).isInstanceOf(NoSuchFileException.class);
-      assertThatThrownBy(() -> store.download("gone", dir)).isInstanceOf(NoSuchFileException.class);
+      assertThatThrownBy(() -> store.download("gone", dir, part -> {})).isInstanceOf(NoSuchFileException.class);
       assertThat(dir.resolve("gone")).doesNotExist();
     }
   }
@@ -143,7 +155,7 @@ class S3SnapshotStoreIT {
     putRaw("rke2/etcd-snapshot-other-1700000400", "snapshot",
         Map.of("Rke2-Node-Name", "other", "Rke2-Token-Hash", "ba9876543210", "K3s-Node-Name", "wrong"));
     try (S3SnapshotStore fresh = S3SnapshotStore.builder(settings("rke2")).metadataPrefix("rke2").build()) {
-      assertThat(fresh.list()).extracting(StoredSnapshot::fileName, StoredSnapshot::nodeName,
+      assertThat(fresh.listDetailed()).extracting(StoredSnapshot::fileName, StoredSnapshot::nodeName,
           StoredSnapshot::tokenHash).containsExactlyInAnyOrder(
               org.assertj.core.groups.Tuple.tuple("etcd-snapshot-srv-1700000300", "srv", "0123456789ab"),
               org.assertj.core.groups.Tuple.tuple("etcd-snapshot-other-1700000400", "other", "ba9876543210"));
@@ -151,12 +163,13 @@ class S3SnapshotStoreIT {
   }
 
   /**
-   * 10,000 objects: the first listing in this process costs 10 LIST pages + 10,000 HEADs (k3s: the same, on
-   * every listing); every later listing, by any store instance, 10 LIST pages + one HEAD per new object; uploads
-   * cost none.
+   * 10,000 objects. A plain listing (the CLI's ls table, prune, the retention after a save) costs its 10 LIST pages
+   * and nothing else, every time. A detailed one (the operator's sync, ls -o json) costs 10,000 HEADs the first
+   * time this process sees the folder (k3s: the same, on every listing), then, by any store instance, one HEAD per
+   * new object; uploads cost none.
    */
   @Test
-  void listingHeadsEachObjectOnceAndThenOnlyNewOnes() throws Exception {
+  void listingCostsItsPagesAndDetailsCostAHeadPerObjectOnce() throws Exception {
     int n = 10_000;
     String folder = "many";
     byte[] content = "snapshot".getBytes(StandardCharsets.UTF_8);
@@ -166,20 +179,28 @@ class S3SnapshotStoreIT {
     }
     RequestCounter counter = new RequestCounter();
     try (S3SnapshotStore store = S3SnapshotStore.builder(settings(folder)).interceptor(counter).build()) {
-      List<StoredSnapshot> first = store.list();
+      for (int round = 0; round < 2; round++) {
+        counter.reset();
+        assertThat(store.list()).hasSize(n);
+        assertThat(counter.count("ListObjectsV2")).isEqualTo(10);
+        assertThat(counter.total()).as(counter.toString()).isEqualTo(10);
+      }
+
+      counter.reset();
+      List<StoredSnapshot> first = store.listDetailed();
       assertThat(first).hasSize(n);
       assertThat(first).filteredOn(s -> "node2".equals(s.nodeName())).hasSize(n / 3);
       assertThat(counter.count("ListObjectsV2")).isEqualTo(10);
       assertThat(counter.count("HeadObject")).isEqualTo(n);
 
       counter.reset();
-      assertThat(store.list()).hasSize(n);
+      assertThat(store.listDetailed()).hasSize(n);
       assertThat(counter.count("ListObjectsV2")).isEqualTo(10);
       assertThat(counter.count("HeadObject")).isZero();
     }
     RequestCounter fresh = new RequestCounter();
     try (S3SnapshotStore other = S3SnapshotStore.builder(settings(folder)).interceptor(fresh).build()) {
-      assertThat(other.list()).hasSize(n);
+      assertThat(other.listDetailed()).hasSize(n);
       assertThat(fresh.count("HeadObject")).as("a store opened per operation, as the operator does").isZero();
     }
     try (S3SnapshotStore store = S3SnapshotStore.builder(settings(folder)).interceptor(counter).build()) {
@@ -188,7 +209,7 @@ class S3SnapshotStoreIT {
       store.put(TestSnapshots.write(tmp.resolve("etcd-snapshot-node8-1800000001"), 2, 4),
           metadata("etcd-snapshot-node8-1800000001", "node8", Map.of()));
       counter.reset();
-      List<StoredSnapshot> third = store.list();
+      List<StoredSnapshot> third = store.listDetailed();
       assertThat(third).hasSize(n + 2);
       assertThat(counter.count("HeadObject")).as("only the object another writer added").isEqualTo(1);
       assertThat(find(third, "etcd-snapshot-node7-1800000000").nodeName()).isEqualTo("node7");

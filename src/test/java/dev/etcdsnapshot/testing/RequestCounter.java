@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.storage.s3;
+package dev.etcdsnapshot.testing;
 
 import java.util.List;
 import java.util.Map;
@@ -11,10 +11,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /** Counts HTTP requests by S3 operation (every attempt), and remembers the scheme, host and path of each. */
-final class RequestCounter implements ExecutionInterceptor {
+public final class RequestCounter implements ExecutionInterceptor {
 
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-  final List<String> hostsAndPaths = new CopyOnWriteArrayList<>();
+  public final List<String> hostsAndPaths = new CopyOnWriteArrayList<>();
 
   @Override
   public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -24,16 +24,16 @@ final class RequestCounter implements ExecutionInterceptor {
     hostsAndPaths.add(r.protocol() + "://" + r.host() + (r.port() > 0 ? ":" + r.port() : "") + r.encodedPath());
   }
 
-  int count(String operation) {
+  public int count(String operation) {
     AtomicInteger n = counts.get(operation);
     return n == null ? 0 : n.get();
   }
 
-  int total() {
+  public int total() {
     return counts.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
-  void reset() {
+  public void reset() {
     counts.clear();
     hostsAndPaths.clear();
   }
