@@ -82,6 +82,23 @@ class ChartValuesTest {
   }
 
   @Test
+  void anEmptyEndpointOrRegionIsLeftOutOfTheS3SecretSoTheDefaultsApply() {
+    Manifests m = Chart.render(tmp, Map.of("s3", Map.of("enabled", true, "bucket", "etcd-backups",
+        "endpoint", "", "region", "")));
+
+    JsonNode data = m.get("Secret", NAME + "-s3").get("stringData");
+    // A present-but-empty key overrides the default in k3s (an empty endpoint is refused outright).
+    assertThat(data.has("etcd-s3-endpoint")).isFalse();
+    assertThat(data.has("etcd-s3-region")).isFalse();
+    assertThat(data.path("etcd-s3-bucket").asText()).isEqualTo("etcd-backups");
+
+    JsonNode defaults = Chart.render(tmp, Map.of("s3", Map.of("enabled", true, "bucket", "b")))
+        .get("Secret", NAME + "-s3").get("stringData");
+    assertThat(defaults.path("etcd-s3-endpoint").asText()).isEqualTo("s3.amazonaws.com");
+    assertThat(defaults.path("etcd-s3-region").asText()).isEqualTo("us-east-1");
+  }
+
+  @Test
   void anExistingS3SecretIsReferencedAndNoneIsCreated() {
     Manifests m = Chart.render(tmp, Map.of("schedule", Map.of("enabled", true),
         "s3", Map.of("enabled", true, "existingSecret", "my-etcd-s3")));
