@@ -107,7 +107,7 @@ public final class OperatorRuntime implements AutoCloseable {
     SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
         new SchedulePolicies(client, config.namespaces()));
     InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics);
-    ClusterFacts facts = new ClusterFacts(client, config.flavor());
+    ClusterFacts facts = new ClusterFacts(client, config.flavor(), config.tokenFile());
     SnapshotRunner runner = new SnapshotRunner(node, engine, reader, stores, publisher, metrics, facts::next);
     StatusWriter writer = new StatusWriter(client);
     ResourceEvents events = new ResourceEvents(client, clock, node);
