@@ -77,6 +77,8 @@ keyFile: {{ default $p.keyFile $e.keyFile | quote }}
 snapshotDir: {{ $dir | quote }}
 metadataDir: {{ printf "%s/.metadata" (dir $dir) | quote }}
 flavor: {{ default $p.flavor $e.flavor | quote }}
+{{- /* External etcd (deployment mode) has no distribution server token. */}}
+tokenFile: {{ ternary "" (default ($p.tokenFile | default "") $e.tokenFile) $deploy | quote }}
 nodeSelector: {{ toJson (default $p.nodeSelector .Values.daemonset.nodeSelector) }}
 {{- end }}
 

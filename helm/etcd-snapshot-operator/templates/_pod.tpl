@@ -66,6 +66,8 @@ spec:
         {{- end }}
         - --dir={{ $etcd.snapshotDir }}
         - --flavor={{ $etcd.flavor }}
+        {{- /* Empty: explicitly none, so the operator does not look for its flavour's default file. */}}
+        - --token-file={{ $etcd.tokenFile }}
         - --sync-interval={{ .Values.operator.syncInterval }}
         - --leader-election={{ .Values.operator.leaderElection }}
         - --metrics-port={{ .Values.metrics.port }}
@@ -144,6 +146,11 @@ spec:
           mountPath: {{ $etcd.snapshotDir }}
         - name: snapshot-metadata
           mountPath: {{ $etcd.metadataDir }}
+        {{- with $etcd.tokenFile }}
+        - name: server-token
+          mountPath: {{ . }}
+          readOnly: true
+        {{- end }}
         {{- end }}
   volumes:
     - name: tmp
@@ -187,6 +194,15 @@ spec:
       hostPath:
         path: {{ $etcd.metadataDir }}
         type: DirectoryOrCreate
+    {{- with $etcd.tokenFile }}
+    # File, never FileOrCreate: an empty token file made here would break the distribution's next start (it
+    # writes the file before the node runs pods). A file mount follows the file it found at pod start: after a
+    # token rotation that replaced the file, restart the agents (operator/docs/restore.md).
+    - name: server-token
+      hostPath:
+        path: {{ . }}
+        type: File
+    {{- end }}
     {{- end }}
 {{- end }}
 

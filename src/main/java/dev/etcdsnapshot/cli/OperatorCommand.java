@@ -2,6 +2,7 @@ package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.config.OperatorConfig;
 import dev.etcdsnapshot.config.PodEnvironment;
+import dev.etcdsnapshot.config.TokenFile;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.operator.OperatorRuntime;
 import dev.etcdsnapshot.storage.s3.GoDuration;
@@ -58,6 +59,12 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE})")
   int metricsPort;
 
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "the server token file, read before every save to record its fingerprint (12 hex of "
+          + "SHA-256, never the token) with each snapshot, as k3s does; empty for none (default: "
+          + "/var/lib/rancher/<flavor>/server/token when it exists)")
+  String tokenFile;
+
   @Override
   public Integer call() throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
@@ -94,8 +101,10 @@ public final class OperatorCommand implements Callable<Integer> {
     String node = storage.nodeNameOrElse(env.nodeName().orElse(null));
     Path dir = storage.directory();
     boolean isDefault = dir.toAbsolutePath().normalize().equals(Path.of(StorageOptions.DEFAULT_DIR));
+    Flavor parsedFlavor = Flavor.parse(flavor);
     return new OperatorConfig(node, env.podName().orElse(null), watched,
         podNamespace != null ? podNamespace : watched.stream().findFirst().orElse(null), etcd.settings(), dir, isDefault, interval,
-        Flavor.parse(flavor), leaderElection, metricsPort, OperatorConfig.Timing.DEFAULT);
+        parsedFlavor, leaderElection, metricsPort, OperatorConfig.Timing.DEFAULT,
+        TokenFile.fromFlag("--token-file", tokenFile, TokenFile.defaultPath(parsedFlavor)));
   }
 }

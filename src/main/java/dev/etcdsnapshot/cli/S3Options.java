@@ -90,7 +90,8 @@ public final class S3Options {
   String checksum;
 
   @Option(names = "--flavor", paramLabel = "k3s|rke2", defaultValue = "k3s",
-      description = "prefix of the S3 user metadata keys (default: ${DEFAULT-VALUE})")
+      description = "prefix of the S3 user metadata keys, and whose token file save reads by default "
+          + "(default: ${DEFAULT-VALUE})")
   String flavor;
 
   /** True with {@code --s3}; S3 flags without it are a usage error rather than silently ignored. */
@@ -114,7 +115,7 @@ public final class S3Options {
 
   /** A store on the configured folder, with the flavour's metadata keys. */
   public S3SnapshotStore store() {
-    return S3SnapshotStore.builder(settings()).metadataPrefix(flavor()).build();
+    return S3SnapshotStore.builder(settings()).metadataPrefix(flavor().program()).build();
   }
 
   public RetentionScope scope() {
@@ -128,9 +129,10 @@ public final class S3Options {
     }
   }
 
-  private String flavor() {
+  /** The flavour: the S3 metadata prefix, and whose server token file {@code save} fingerprints by default. */
+  Flavor flavor() {
     try {
-      return Flavor.parse(flavor).program();
+      return Flavor.parse(flavor);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

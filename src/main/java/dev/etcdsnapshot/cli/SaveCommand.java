@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.cli;
 
+import dev.etcdsnapshot.config.TokenFile;
 import dev.etcdsnapshot.engine.RemoteCopy;
 import dev.etcdsnapshot.engine.SaveRequest;
 import dev.etcdsnapshot.engine.SaveResult;
@@ -11,12 +12,15 @@ import dev.etcdsnapshot.storage.StoredSnapshot;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import dev.etcdsnapshot.storage.s3.S3Settings;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -42,6 +46,11 @@ public final class SaveCommand implements Callable<Integer> {
 
   @Mixin S3Options s3;
 
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "the server token file whose fingerprint (12 hex of SHA-256, never the token) the S3 object "
+          + "records, as k3s does; empty for none (default: /var/lib/rancher/<flavor>/server/token when it exists)")
+  String tokenFile;
+
   @Override
   public Integer call() {
     String name = snapshot.name();
@@ -51,13 +60,14 @@ public final class SaveCommand implements Callable<Integer> {
     EtcdConnectionSettings settings = etcd.settings();
     // S3 flags are checked before etcd is touched, so a typo costs no snapshot.
     S3Settings s3Settings = s3.enabled() ? s3.settings() : null;
+    String tokenHash = tokenHash();
     SaveResult result;
     try (EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(settings);
         S3SnapshotStore remote = s3Settings == null ? null : s3.store()) {
       SnapshotEngine engine = new SnapshotEngine(store, source, Clock.systemUTC(), compressThreads);
       Optional<RemoteCopy> copy = remote == null ? Optional.empty() : Optional.of(new RemoteCopy(remote,
           s3Settings.retentionSet() ? s3Settings.retention() : 0, s3.scope()));
-      result = engine.save(new SaveRequest(name, snapshot.compress(), 0, Map.of(), null, null, copy));
+      result = engine.save(new SaveRequest(name, snapshot.compress(), 0, Map.of(), tokenHash, null, copy));
     }
     for (StoredSnapshot created : result.created()) {
       spec.commandLine().getOut().println("Snapshot " + created.fileName() + " saved.");
@@ -71,5 +81,20 @@ public final class SaveCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(failure.message() + kept);
     }
     return result.succeeded() ? 0 : 1;
+  }
+
+  /** The token fingerprint, read before etcd is touched: a wrong --token-file costs no snapshot. */
+  private String tokenHash() {
+    TokenFile file;
+    try {
+      file = TokenFile.fromFlag("--token-file", tokenFile, TokenFile.defaultPath(s3.flavor()));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try {
+      return file.currentHash().orElse(null);
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param leaderElection whether the cluster-wide duty is leader-elected ({@code --leader-election})
  * @param metricsPort the port of /metrics, /healthz and /readyz ({@code --metrics-port}; 0 picks a free one)
  * @param timing the internal periods, tunable for tests
+ * @param tokenFile the server token file whose fingerprint every snapshot records ({@code --token-file})
  */
 public record OperatorConfig(
     String nodeName,
@@ -39,7 +40,8 @@ public record OperatorConfig(
     Flavor flavor,
     boolean leaderElection,
     int metricsPort,
-    Timing timing) {
+    Timing timing,
+    TokenFile tokenFile) {
 
   /** The Lease the leader holds, in the operator's namespace. */
   public static final String LEADER_LEASE = "etcd-snapshot-operator-leader";
@@ -72,6 +74,15 @@ public record OperatorConfig(
       throw new IllegalArgumentException("--metrics-port must be between 0 and 65535, got " + metricsPort);
     }
     timing = timing == null ? Timing.DEFAULT : timing;
+    tokenFile = tokenFile == null ? TokenFile.NONE : tokenFile;
+  }
+
+  /** A configuration without a server token file: snapshots carry no token fingerprint. */
+  public OperatorConfig(String nodeName, String identity, Set<String> namespaces, String operatorNamespace,
+      EtcdConnectionSettings etcd, Path snapshotDir, boolean createSnapshotDir, Duration syncInterval, Flavor flavor,
+      boolean leaderElection, int metricsPort, Timing timing) {
+    this(nodeName, identity, namespaces, operatorNamespace, etcd, snapshotDir, createSnapshotDir, syncInterval,
+        flavor, leaderElection, metricsPort, timing, TokenFile.NONE);
   }
 
   private static void requireNamespace(String what, String ns) {

@@ -131,7 +131,8 @@ public final class SnapshotEngine {
     }
     StoredSnapshot saved;
     try {
-      saved = local.find(fileName).orElseThrow(() -> new NoSuchFileException(local.pathOf(fileName).toString()));
+      saved = recordedWith(request.tokenHash(),
+          local.find(fileName).orElseThrow(() -> new NoSuchFileException(local.pathOf(fileName).toString())));
     } catch (IOException e) {
       return failedSave(fileName, saveFailure(fileName, Messages.of(e)));
     }
@@ -143,6 +144,15 @@ public final class SnapshotEngine {
       prune(remote.store(), request.namePrefix(), remote.retention(), remote.scope(), pruned, failures);
     });
     return new SaveResult(fileName, created, pruned, failures);
+  }
+
+  /**
+   * The local file as saved, with the token fingerprint it was saved under: the directory keeps no fingerprint, so
+   * only the save's own record carries it (as k3s, whose re-discovered local files get none).
+   */
+  private static StoredSnapshot recordedWith(String tokenHash, StoredSnapshot s) {
+    return tokenHash == null ? s : new StoredSnapshot(s.fileName(), s.kind(), s.location(), s.size(), s.createdAt(),
+        s.nodeName(), tokenHash, s.metadata());
   }
 
   private void upload(SnapshotStore store, StoredSnapshot saved, SaveRequest request, Instant time, String sha256,

@@ -18,6 +18,7 @@ import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
 import dev.etcdsnapshot.operator.leader.S3Stores;
 import dev.etcdsnapshot.operator.leader.S3SyncReconciler;
 import dev.etcdsnapshot.operator.metrics.OperatorHttpServer;
+import dev.etcdsnapshot.operator.metrics.ScheduleMetricsWatch;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.node.AgentHeartbeat;
 import dev.etcdsnapshot.operator.node.AgentLeases;
@@ -28,6 +29,7 @@ import dev.etcdsnapshot.operator.s3.S3RemoteStores;
 import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.schedule.ScheduleAgentReconciler;
 import dev.etcdsnapshot.operator.status.StatusWriter;
+import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -71,10 +73,13 @@ public final class OperatorRuntime implements AutoCloseable {
   private final OperatorHttpServer http;
   private final EtcdSnapshotSource source;
   private final List<SnapshotFileWatch> watches;
+  private final ScheduleMetricsWatch scheduleMetrics;
 
   private OperatorRuntime(Operator agent, Operator leader, AgentHeartbeat heartbeat, ScheduledExecutorService syncLoop,
-      OperatorHttpServer http, EtcdSnapshotSource source, List<SnapshotFileWatch> watches) {
+      OperatorHttpServer http, EtcdSnapshotSource source, List<SnapshotFileWatch> watches,
+      ScheduleMetricsWatch scheduleMetrics) {
     this.watches = watches;
+    this.scheduleMetrics = scheduleMetrics;
     this.agent = agent;
     this.leader = leader;
     this.heartbeat = heartbeat;
@@ -100,6 +105,7 @@ public final class OperatorRuntime implements AutoCloseable {
         SnapshotNames::parseTimestamp);
     EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(config.etcd());
     SnapshotEngine engine = new SnapshotEngine(local, source, clock);
+    seedLastSuccess(engine, metrics, node);
     S3SecretReader reader = new S3SecretReader(client);
     S3RemoteStores stores = new S3RemoteStores();
     SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
@@ -107,7 +113,7 @@ public final class OperatorRuntime implements AutoCloseable {
     SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
         new SchedulePolicies(client, config.namespaces()));
     InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics);
-    ClusterFacts facts = new ClusterFacts(client, config.flavor());
+    ClusterFacts facts = new ClusterFacts(client, config.flavor(), config.tokenFile());
     SnapshotRunner runner = new SnapshotRunner(node, engine, reader, stores, publisher, metrics, facts::next);
     StatusWriter writer = new StatusWriter(client);
     ResourceEvents events = new ResourceEvents(client, clock, node);
@@ -148,6 +154,7 @@ public final class OperatorRuntime implements AutoCloseable {
 
     agent.start();
     leader.start();
+    ScheduleMetricsWatch scheduleMetrics = ScheduleMetricsWatch.start(client, config.namespaces(), node, metrics);
     ScheduledExecutorService syncLoop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "local-sync-" + node);
       t.setDaemon(true);
@@ -159,7 +166,17 @@ public final class OperatorRuntime implements AutoCloseable {
         () -> agent.getRuntimeInfo().isStarted() && agent.getRuntimeInfo().allEventSourcesAreHealthy());
     LOG.info("Operator started on node {} (pod {}), watching namespaces {}; metrics on port {}", node,
         config.identity(), config.namespaces(), http.port());
-    return new OperatorRuntime(agent, leader, heartbeat, syncLoop, http, source, List.of(localFiles, s3Files));
+    return new OperatorRuntime(agent, leader, heartbeat, syncLoop, http, source, List.of(localFiles, s3Files),
+        scheduleMetrics);
+  }
+
+  /** The last-success gauge starts from the newest local snapshot, so a restart does not make it vanish. */
+  private static void seedLastSuccess(SnapshotEngine engine, SnapshotMetrics metrics, String node) {
+    try {
+      metrics.seedLastSuccess(node, StorageKind.LOCAL, engine.list());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("No last-success seed from the snapshot directory: {}", e.getMessage());
+    }
   }
 
   private static Consumer<ConfigurationServiceOverrider> base(KubernetesClient client,
@@ -183,6 +200,7 @@ public final class OperatorRuntime implements AutoCloseable {
     syncLoop.shutdownNow();
     heartbeat.close();
     watches.forEach(SnapshotFileWatch::close);
+    scheduleMetrics.close();
     stopQuietly(leader);
     stopQuietly(agent);
     http.close();

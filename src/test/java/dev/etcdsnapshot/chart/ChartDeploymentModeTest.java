@@ -39,7 +39,8 @@ class ChartDeploymentModeTest {
     assertThat(pod.at("/securityContext/runAsUser").asInt()).isPositive();
     assertThat(texts(pod.at("/containers/0/args"))).contains(
         "--endpoints=https://etcd-0.example:2379,https://etcd-1.example:2379",
-        "--cacert=/etc/etcd-snapshot/etcd-certs/ca.crt", "--dir=/var/lib/etcd-snapshot/snapshots");
+        "--cacert=/etc/etcd-snapshot/etcd-certs/ca.crt", "--dir=/var/lib/etcd-snapshot/snapshots",
+        "--token-file=");
     assertThat(env(pod.at("/containers/0/env"), "NODE_NAME").path("value").asText()).isEqualTo("etcd-0");
     assertThat(volume(pod, "etcd-certs").at("/secret/secretName").asText()).isEqualTo("etcd-client");
     assertThat(volume(pod, "snapshots").at("/persistentVolumeClaim/claimName").asText())

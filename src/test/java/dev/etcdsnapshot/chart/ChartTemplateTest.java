@@ -64,6 +64,36 @@ class ChartTemplateTest {
     assertThat(pod.at("/nodeSelector").path(selectorKey).asText(null)).isEqualTo(selectorValue);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"k3s, /var/lib/rancher/k3s/server/token", "rke2, /var/lib/rancher/rke2/server/token", "kubeadm, ''"})
+  void theServerTokenFileIsMountedReadOnlyWhereThePresetHasOne(String preset, String tokenFile) {
+    JsonNode pod = Chart.render(tmp, Map.of("preset", preset)).get("DaemonSet", NAME).at("/spec/template/spec");
+
+    assertThat(texts(pod.at("/containers/0/args"))).contains("--token-file=" + tokenFile);
+    List<String> volumes = new ArrayList<>();
+    pod.get("volumes").forEach(v -> volumes.add(v.path("name").asText()));
+    if (tokenFile.isEmpty()) {
+      assertThat(volumes).as("kubeadm has no token: nothing to mount").doesNotContain("server-token");
+    } else {
+      // File, not FileOrCreate: creating an empty token file on the host would break the distribution.
+      assertThat(hostPath(pod, tokenFile)).isEqualTo("File");
+      assertThat(mount(pod, tokenFile).path("readOnly").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void theTokenFileCanBeMovedOrTurnedOff() {
+    JsonNode moved = Chart.render(tmp, Map.of("etcd", Map.of("tokenFile", "/srv/k3s/server/token")))
+        .get("DaemonSet", NAME).at("/spec/template/spec");
+    assertThat(texts(moved.at("/containers/0/args"))).contains("--token-file=/srv/k3s/server/token");
+    assertThat(hostPath(moved, "/srv/k3s/server/token")).isEqualTo("File");
+
+    JsonNode off = Chart.render(tmp, Map.of("presets", Map.of("k3s", Map.of("tokenFile", ""))))
+        .get("DaemonSet", NAME).at("/spec/template/spec");
+    assertThat(texts(off.at("/containers/0/args"))).contains("--token-file=");
+    assertThat(mount(off, "/var/lib/rancher/k3s/server/token")).isNull();
+  }
+
   @Test
   void agentsRunOnTaintedEtcdNodesInTheHostNetworkAndKnowTheirNode() {
     JsonNode pod = Chart.render(tmp, Map.of()).get("DaemonSet", NAME).at("/spec/template/spec");

@@ -82,6 +82,23 @@ class ChartValuesTest {
   }
 
   @Test
+  void anEmptyEndpointOrRegionIsLeftOutOfTheS3SecretSoTheDefaultsApply() {
+    Manifests m = Chart.render(tmp, Map.of("s3", Map.of("enabled", true, "bucket", "etcd-backups",
+        "endpoint", "", "region", "")));
+
+    JsonNode data = m.get("Secret", NAME + "-s3").get("stringData");
+    // A present-but-empty key overrides the default in k3s (an empty endpoint is refused outright).
+    assertThat(data.has("etcd-s3-endpoint")).isFalse();
+    assertThat(data.has("etcd-s3-region")).isFalse();
+    assertThat(data.path("etcd-s3-bucket").asText()).isEqualTo("etcd-backups");
+
+    JsonNode defaults = Chart.render(tmp, Map.of("s3", Map.of("enabled", true, "bucket", "b")))
+        .get("Secret", NAME + "-s3").get("stringData");
+    assertThat(defaults.path("etcd-s3-endpoint").asText()).isEqualTo("s3.amazonaws.com");
+    assertThat(defaults.path("etcd-s3-region").asText()).isEqualTo("us-east-1");
+  }
+
+  @Test
   void anExistingS3SecretIsReferencedAndNoneIsCreated() {
     Manifests m = Chart.render(tmp, Map.of("schedule", Map.of("enabled", true),
         "s3", Map.of("enabled", true, "existingSecret", "my-etcd-s3")));
@@ -98,11 +115,11 @@ class ChartValuesTest {
   }
 
   @Test
-  void monitoringObjectsAlertOnFailingStaleAndRetention() {
+  void monitoringObjectsAlertOnFailingStaleNeverSucceededAndRetention() {
     Manifests m = Chart.render(tmp, Map.of("metrics", Map.of(
         "service", Map.of("enabled", true),
         "serviceMonitor", Map.of("enabled", true),
-        "prometheusRule", Map.of("enabled", true, "snapshotIntervalSeconds", 3600))));
+        "prometheusRule", Map.of("enabled", true, "failureWindow", "6h"))));
 
     ObjectNode service = m.get("Service", NAME + "-metrics");
     assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo("metrics");
@@ -110,15 +127,27 @@ class ChartValuesTest {
     assertThat(monitor.at("/spec/selector/matchLabels/app.kubernetes.io~1component").asText())
         .isEqualTo(service.at("/metadata/labels/app.kubernetes.io~1component").asText());
     assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
+    assertThat(monitor.at("/spec/endpoints/0/honorLabels").asBoolean())
+        .as("the schedule's namespace label is not renamed to exported_namespace").isTrue();
 
     JsonNode rules = m.get("PrometheusRule", NAME).at("/spec/groups/0/rules");
-    assertThat(rules.findValuesAsText("alert"))
-        .containsExactly("EtcdSnapshotFailing", "EtcdSnapshotStale", "EtcdSnapshotRetentionFailing");
-    assertThat(rules.get(0).path("expr").asText()).contains("etcd_snapshot_failures_total", "[3600s]");
-    assertThat(rules.get(1).path("expr").asText())
-        .contains("time() - ", "etcd_snapshot_last_success_timestamp_seconds").endsWith("> 7200");
-    assertThat(rules.get(2).path("expr").asText()).contains("stage=\"retention\"");
-    assertThat(rules.get(1).at("/annotations/summary").asText()).contains("{{ $labels.node }}");
+    assertThat(rules.findValuesAsText("alert")).containsExactly("EtcdSnapshotFailing", "EtcdSnapshotStale",
+        "EtcdSnapshotNeverSucceeded", "EtcdSnapshotRetentionFailing");
+    // Every stage but retention, config (a broken S3 Secret) included; retention has its own alert.
+    assertThat(rules.get(0).path("expr").asText())
+        .contains("etcd_snapshot_failures_total{stage!=\"retention\"}[6h]", "by (node, storage, stage)");
+    assertThat(rules.get(1).path("expr").asText()).contains(
+        "time() - max by (namespace, schedule, node) (etcd_snapshot_schedule_last_success_timestamp_seconds)",
+        "> on (namespace, schedule) group_left ()",
+        "2 * max by (namespace, schedule) (etcd_snapshot_schedule_interval_seconds)")
+        .doesNotContain("etcd_snapshot_last_success_timestamp_seconds");
+    assertThat(rules.get(2).path("expr").asText()).contains("etcd_snapshot_schedule_created_timestamp_seconds",
+        "unless on (namespace, schedule) etcd_snapshot_schedule_last_success_timestamp_seconds");
+    assertThat(rules.get(3).path("expr").asText()).contains("stage=\"retention\"", "[6h]");
+    assertThat(rules.get(0).at("/annotations/summary").asText()).contains("{{ $labels.stage }}");
+    assertThat(rules.get(1).at("/annotations/summary").asText())
+        .contains("{{ $labels.namespace }}/{{ $labels.schedule }}", "{{ $labels.node }}");
+    assertThat(rules.get(1).path("for").asText()).isEqualTo("10m");
   }
 
   @Test

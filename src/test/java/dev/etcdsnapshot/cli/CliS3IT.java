@@ -101,6 +101,23 @@ class CliS3IT {
   }
 
   @Test
+  void saveRecordsTheServerTokenFingerprintOnTheObject() throws Exception {
+    Path token = Files.writeString(tmp.resolve("token"), "K10" + "ab".repeat(32) + "::server:s3cr3t-p4ss\n");
+    CliRun save = run("save", "--node-name", "n1", "--s3-folder", "tok", "--token-file", token.toString());
+    assertThat(save.code()).as(save.err()).isZero();
+    String name = save.out().substring("Snapshot ".length(), save.out().indexOf(" saved."));
+    // printf %s s3cr3t-p4ss | sha256sum | cut -c1-12
+    assertThat(server.client().headObject(h -> h.bucket(BUCKET).key("tok/" + name)).metadata())
+        .containsEntry("k3s-token-hash", "9f3c8c498b93");
+    assertThat(save.out() + save.err()).doesNotContain("s3cr3t-p4ss");
+
+    CliRun missing = run("save", "--node-name", "n1", "--token-file", tmp.resolve("nope").toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).startsWith("--token-file " + tmp.resolve("nope"));
+    assertThat(files()).as("a wrong --token-file costs no snapshot").hasSize(1);
+  }
+
+  @Test
   void failedUploadKeepsTheLocalSnapshotAndExitsNonZero() throws Exception {
     CliRun save = run("save", "--node-name", "n1", "--s3-bucket", "no-such-bucket");
     assertThat(save.code()).as(save.err()).isEqualTo(1);

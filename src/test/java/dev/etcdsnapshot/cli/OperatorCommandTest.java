@@ -67,6 +67,23 @@ class OperatorCommandTest {
   }
 
   @Test
+  void theTokenFileDefaultsToTheFlavorsAndAGivenOneMustExist(@TempDir Path tmp) throws Exception {
+    OperatorConfig k3s = parse("--endpoints", "http://127.0.0.1:2379").config(POD, null);
+    assertThat(k3s.tokenFile().path()).isEqualTo(Path.of("/var/lib/rancher/k3s/server/token"));
+    assertThat(k3s.tokenFile().required()).as("a node without the file records no hash").isFalse();
+    OperatorConfig rke2 = parse("--flavor", "rke2").config(POD, null);
+    assertThat(rke2.tokenFile().path()).isEqualTo(Path.of("/var/lib/rancher/rke2/server/token"));
+    assertThat(parse("--token-file=").config(POD, null).tokenFile().path()).as("none, e.g. kubeadm").isNull();
+
+    Path token = Files.writeString(tmp.resolve("token"), "K10::server:s3cr3t-p4ss\n");
+    OperatorConfig given = parse("--token-file", token.toString()).config(POD, null);
+    assertThat(given.tokenFile().required()).isTrue();
+    assertThat(given.tokenFile().currentHash()).contains("9f3c8c498b93");
+    assertThatThrownBy(() -> parse("--token-file", tmp.resolve("nope").toString()).config(POD, null))
+        .hasMessageStartingWith("--token-file ");
+  }
+
+  @Test
   void badValuesNameTheirFlag() {
     assertThatThrownBy(() -> parse("--sync-interval", "10x").config(POD, null))
         .hasMessageStartingWith("--sync-interval ");

@@ -1,17 +1,22 @@
 package dev.etcdsnapshot.operator.agent;
 
+import dev.etcdsnapshot.config.TokenFile;
 import dev.etcdsnapshot.model.Flavor;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What k3s records with every snapshot besides the data: the cluster identity (the {@code kube-system} namespace's
- * UID, read once: it never changes) and the extra metadata ConfigMap {@code kube-system/<program>-etcd-snapshot-
+ * UID, read once: it never changes), the server token's fingerprint (the token file is read before every save, so
+ * a rotated token is picked up) and the extra metadata ConfigMap {@code kube-system/<program>-etcd-snapshot-
  * extra-metadata} (read before every save; its absence is fine).
  */
 public final class ClusterFacts {
@@ -20,16 +25,34 @@ public final class ClusterFacts {
 
   private final KubernetesClient client;
   private final Flavor flavor;
+  private final TokenFile tokenFile;
   private volatile String clusterId;
 
-  public ClusterFacts(KubernetesClient client, Flavor flavor) {
+  public ClusterFacts(KubernetesClient client, Flavor flavor, TokenFile tokenFile) {
     this.client = client;
     this.flavor = flavor;
+    this.tokenFile = tokenFile;
   }
 
   /** The context for the next save. */
   public SnapshotRunner.SaveContext next() {
-    return new SnapshotRunner.SaveContext(clusterId(), null, extraMetadata());
+    return new SnapshotRunner.SaveContext(clusterId(), tokenHash(), extraMetadata());
+  }
+
+  /** A token file that cannot be read costs the fingerprint, never the snapshot. */
+  private String tokenHash() {
+    try {
+      Optional<String> hash = tokenFile.currentHash();
+      if (hash.isEmpty() && tokenFile.path() != null && Files.exists(tokenFile.path())) {
+        LOG.warn("The server token in {} is not in a form k3s fingerprints (K10<CA hash>::<user>:<password> or a "
+            + "bare password); snapshots get no token hash", tokenFile.path());
+      }
+      return hash.orElse(null);
+    } catch (IOException e) {
+      // The message names the flag and the file, never the token.
+      LOG.warn("No token hash for this snapshot: {}", e.getMessage());
+      return null;
+    }
   }
 
   private String clusterId() {

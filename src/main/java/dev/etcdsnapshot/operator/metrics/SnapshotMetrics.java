@@ -11,10 +11,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The operator's own snapshot metrics (Prometheus names in brackets):
@@ -24,9 +29,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code scheduled} or {@code on-demand}, {@code storage} is {@code local} for a local-only save and
  *       {@code s3} when the save included the S3 copy, {@code status} is {@code success} or {@code error}.
  *   <li>{@code etcd_snapshot_size_bytes{node,storage}}: the size of each snapshot made.
- *   <li>{@code etcd_snapshot_failures_total{node,storage,stage}}: failed saves, uploads and prunes.
- *   <li>{@code etcd_snapshot_last_success_timestamp_seconds{node,storage}}: for staleness alerts.
+ *   <li>{@code etcd_snapshot_failures_total{node,storage,stage}}: failures; {@code stage} is {@code save},
+ *       {@code upload}, {@code retention} or {@code config} (the S3 settings could not be used).
+ *   <li>{@code etcd_snapshot_last_success_timestamp_seconds{node,storage}}: the newest snapshot made (or, after a
+ *       start, found in the directory), for dashboards.
  *   <li>{@code etcd_snapshot_sync_duration_seconds{storage,status}}: ETCDSnapshotFile syncs.
+ *   <li>{@code etcd_snapshot_schedule_interval_seconds{namespace,schedule}}: the gap between the schedule's
+ *       previous and next slot at scrape time, in its time zone; {@code etcd_snapshot_schedule_created_timestamp_
+ *       seconds{namespace,schedule}}; {@code etcd_snapshot_schedule_last_success_timestamp_seconds{namespace,
+ *       schedule,node}} for this agent's node: the staleness alerts. Present only while the schedule exists and
+ *       is not suspended.
  * </ul>
  */
 public final class SnapshotMetrics {
@@ -46,6 +58,7 @@ public final class SnapshotMetrics {
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+  private final Map<ScheduleKey, ScheduleSeries> schedules = new ConcurrentHashMap<>();
 
   public SnapshotMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -100,6 +113,112 @@ public final class SnapshotMetrics {
         .tag("status", success ? "success" : "error")
         .register(registry)
         .record(took);
+  }
+
+  /**
+   * Seeds the last-success gauge of a store from its newest snapshot, so that an agent restart does not make the
+   * series vanish until the next save; a newer value already recorded is kept.
+   */
+  public void seedLastSuccess(String node, StorageKind kind, Collection<StoredSnapshot> listing) {
+    listing.stream().map(StoredSnapshot::createdAt).max(Comparator.naturalOrder())
+        .ifPresent(newest -> lastSuccess(node, kind).accumulateAndGet(newest.toEpochMilli(), Math::max));
+  }
+
+  /**
+   * Exports (or updates) the series of an active schedule as this agent sees it.
+   *
+   * @param gap the schedule's gap between the previous and the next slot around a given time, empty when the cron
+   *     has no such slots
+   * @param node this agent's node
+   * @param lastSuccess when {@code node} last succeeded on this schedule; empty when it never did or the schedule
+   *     does not select it (no series then)
+   */
+  public void scheduleActive(String namespace, String schedule, Instant created,
+      Function<Instant, Optional<Duration>> gap, String node, Optional<Instant> lastSuccess) {
+    ScheduleSeries series = schedules.computeIfAbsent(new ScheduleKey(namespace, schedule),
+        k -> new ScheduleSeries(k, gap));
+    series.update(created, gap, node, lastSuccess);
+  }
+
+  /** Removes every series of a schedule: it was deleted or suspended, and must not alert. */
+  public void scheduleInactive(String namespace, String schedule) {
+    ScheduleSeries series = schedules.remove(new ScheduleKey(namespace, schedule));
+    if (series != null) {
+      series.remove();
+    }
+  }
+
+  private record ScheduleKey(String namespace, String schedule) {}
+
+  /** The gauges of one schedule; the state they read is held here (gauges keep only weak references). */
+  private final class ScheduleSeries {
+
+    private final ScheduleKey key;
+    private final AtomicLong createdMillis = new AtomicLong();
+    private final AtomicLong successMillis = new AtomicLong();
+    private final Gauge interval;
+    private final Gauge created;
+    private volatile Function<Instant, Optional<Duration>> gap;
+    private Gauge success;
+    private String successNode;
+
+    ScheduleSeries(ScheduleKey key, Function<Instant, Optional<Duration>> gap) {
+      this.key = key;
+      this.gap = gap;
+      this.interval = Gauge.builder("etcd.snapshot.schedule.interval", this, ScheduleSeries::intervalSeconds)
+          .description("Gap between the schedule's previous and next slot, now, in its time zone")
+          .baseUnit("seconds")
+          .tag("namespace", key.namespace())
+          .tag("schedule", key.schedule())
+          .register(registry);
+      this.created = Gauge.builder("etcd.snapshot.schedule.created.timestamp", createdMillis, m -> m.get() / 1000.0)
+          .description("Unix time the schedule was created")
+          .baseUnit("seconds")
+          .tag("namespace", key.namespace())
+          .tag("schedule", key.schedule())
+          .register(registry);
+    }
+
+    private double intervalSeconds() {
+      return gap.apply(clock.instant()).map(d -> d.toMillis() / 1000.0).orElse(Double.NaN);
+    }
+
+    synchronized void update(Instant createdAt, Function<Instant, Optional<Duration>> newGap, String node,
+        Optional<Instant> lastSuccess) {
+      gap = newGap;
+      createdMillis.set(createdAt.toEpochMilli());
+      if (lastSuccess.isEmpty() || !node.equals(successNode)) {
+        dropSuccess();
+      }
+      lastSuccess.ifPresent(at -> {
+        successMillis.set(at.toEpochMilli());
+        if (success == null) {
+          successNode = node;
+          success = Gauge.builder("etcd.snapshot.schedule.last.success.timestamp", successMillis,
+                  m -> m.get() / 1000.0)
+              .description("Unix time this node last succeeded on the schedule")
+              .baseUnit("seconds")
+              .tag("namespace", key.namespace())
+              .tag("schedule", key.schedule())
+              .tag("node", node)
+              .register(registry);
+        }
+      });
+    }
+
+    synchronized void remove() {
+      dropSuccess();
+      registry.remove(interval);
+      registry.remove(created);
+    }
+
+    private void dropSuccess() {
+      if (success != null) {
+        registry.remove(success);
+        success = null;
+        successNode = null;
+      }
+    }
   }
 
   private AtomicLong lastSuccess(String node, StorageKind kind) {
