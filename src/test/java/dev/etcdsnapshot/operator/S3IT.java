@@ -188,6 +188,49 @@ class S3IT {
     assertThat(result.getSnapshotFiles()).anyMatch(n -> n.startsWith("local-local-only-node-s-"));
   }
 
+  @Test
+  void theSecretsRetentionAppliesWhenTheScheduleSetsNoneAndTheSchedulesWins() throws Exception {
+    Map<String, String> data = new java.util.HashMap<>(s3.secret("one"));
+    data.put("etcd-s3-folder", "kept");
+    data.put("etcd-s3-retention", "1");
+    client.resource(secret("keep-one", data)).create();
+    EtcdSnapshotScheduleSpec spec = new EtcdSnapshotScheduleSpec();
+    spec.setSchedule("*/5 * * * *");
+    spec.setName("kept");
+    spec.setS3(s3("keep-one"));
+    EtcdSnapshotSchedule schedule = new EtcdSnapshotSchedule();
+    schedule.setMetadata(new ObjectMetaBuilder().withName("kept").withNamespace(OperatorHarness.NS).build());
+    schedule.setSpec(spec);
+    client.resource(schedule).create();
+    assertThat(client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept").get()
+        .getSpec().getS3().getRetention()).as("the CRD gives s3.retention no default").isNull();
+
+    var cron = dev.etcdsnapshot.operator.schedule.CronSchedule.parse("*/5 * * * *", "UTC");
+    Instant slot = cron.nextAfter(clock.instant()).get();
+    for (int run = 1; run <= 3; run++) {
+      if (run == 3) {
+        client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept").edit(s -> {
+          s.getSpec().getS3().setRetention(2);
+          return s;
+        });
+      }
+      Instant current = slot;
+      clock.set(current.plusSeconds(1));
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+          client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept").get()
+              .getStatus().getNodes()).singleElement().satisfies(e -> {
+                assertThat(e.getLastScheduleTime()).isEqualTo(current.toString());
+                assertThat(e.getPhase()).isEqualTo("Succeeded");
+              }));
+      assertThat(keys("one")).filteredOn(k -> k.startsWith("kept/kept-"))
+          .as("after run %d: the Secret's etcd-s3-retention 1, then the schedule's own s3.retention 2", run)
+          .hasSize(run < 3 ? 1 : 2);
+      slot = cron.nextAfter(current).get();
+    }
+    client.resource(client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept")
+        .get()).delete();
+  }
+
   static Condition ready(String schedule) {
     return Conditions.find(client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS)
         .withName(schedule).get().getStatus().getConditions(), "Ready").orElseThrow();
