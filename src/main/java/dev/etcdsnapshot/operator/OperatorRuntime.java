@@ -117,8 +117,9 @@ public final class OperatorRuntime implements AutoCloseable {
     AgentHeartbeat heartbeat = AgentHeartbeat.start(leases, node, config.identity(), timing.leaseRenew());
 
     Operator agent = new Operator(base(client, registry));
-    agent.register(new ScheduleAgentReconciler(node, clock, timing.scheduleMaxWait(), runner, writer,
-        new S3Check(reader, stores), events), o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
+    agent.register(new ScheduleAgentReconciler(node, config.identity(), leases, clock, timing.scheduleMaxWait(),
+        runner, writer, new S3Check(reader, stores), events),
+        o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
     agent.register(new RequestAgentReconciler(node, config.identity(), client, runner, writer, events),
         o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
 

@@ -80,12 +80,32 @@ final class OperatorHarness implements AutoCloseable {
   /** Starts an agent with full control over its identity, directory and sync interval. */
   OperatorRuntime startAgent(String node, String pod, EtcdProcess member, Path dir, Duration syncInterval)
       throws IOException {
+    return startAgent(node, pod, member, dir, syncInterval, FAST);
+  }
+
+  /** As above, with other internal periods. */
+  OperatorRuntime startAgent(String node, String pod, EtcdProcess member, Path dir, Duration syncInterval,
+      OperatorConfig.Timing timing) throws IOException {
     OperatorConfig config = new OperatorConfig(node, pod, Set.of(NS), NS,
-        EtcdConnectionSettings.of(member.clientUrl()), dir, false, syncInterval, Flavor.K3S, true, 0, FAST);
+        EtcdConnectionSettings.of(member.clientUrl()), dir, false, syncInterval, Flavor.K3S, true, 0, timing);
     OperatorRuntime runtime = OperatorRuntime.start(config, client, clock,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
     runtimes.add(runtime);
     return runtime;
+  }
+
+  /** A fresh snapshot directory for a node, removed at the end; shared by the pods started for that node. */
+  Path newDir(String node) throws IOException {
+    Path dir = Files.createTempDirectory("op-" + node + "-").resolve("snapshots");
+    Files.createDirectories(dir);
+    dirs.add(dir.getParent());
+    return dir;
+  }
+
+  /** Stops one runtime (a pod going away) before the others. */
+  void stop(OperatorRuntime runtime) {
+    runtime.close();
+    runtimes.remove(runtime);
   }
 
   /** The i-th runtime started, in start order. */
