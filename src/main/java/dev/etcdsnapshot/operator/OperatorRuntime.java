@@ -15,6 +15,8 @@ import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
 import dev.etcdsnapshot.operator.inventory.SnapshotFileFinalizer;
 import dev.etcdsnapshot.operator.inventory.SnapshotFileProjection;
 import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
+import dev.etcdsnapshot.operator.leader.GoneNodes;
+import dev.etcdsnapshot.operator.leader.LeaderSync;
 import dev.etcdsnapshot.operator.leader.S3Stores;
 import dev.etcdsnapshot.operator.leader.S3SyncReconciler;
 import dev.etcdsnapshot.operator.metrics.OperatorHttpServer;
@@ -52,7 +54,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One operator process: the agent duty for its own node (schedules, requests, local objects and their finalizer,
  * the agent Lease, the local sync loop) on one JOSDK {@link Operator}, and the cluster-wide duty (request phases
- * and TTL, the S3 sync, S3 objects' finalizer) on a second {@link Operator} that runs only while this pod holds the
+ * and TTL, S3 objects' finalizer; and on the sync interval the S3 sync of every store in use and the clean-up of
+ * gone nodes' objects, see {@link LeaderSync}) on a second {@link Operator} that runs only while this pod holds the
  * leader Lease {@value OperatorConfig#LEADER_LEASE} (JOSDK leader election; with {@code --leader-election=false} it
  * always runs). Two Operator instances
  * because JOSDK elects a leader per Operator, and the agent duty must run on every pod.
@@ -71,10 +74,13 @@ public final class OperatorRuntime implements AutoCloseable {
   private final OperatorHttpServer http;
   private final EtcdSnapshotSource source;
   private final List<SnapshotFileWatch> watches;
+  private final ScheduledExecutorService leaderLoop;
 
   private OperatorRuntime(Operator agent, Operator leader, AgentHeartbeat heartbeat, ScheduledExecutorService syncLoop,
-      OperatorHttpServer http, EtcdSnapshotSource source, List<SnapshotFileWatch> watches) {
+      OperatorHttpServer http, EtcdSnapshotSource source, List<SnapshotFileWatch> watches,
+      ScheduledExecutorService leaderLoop) {
     this.watches = watches;
+    this.leaderLoop = leaderLoop;
     this.agent = agent;
     this.leader = leader;
     this.heartbeat = heartbeat;
@@ -123,14 +129,28 @@ public final class OperatorRuntime implements AutoCloseable {
     agent.register(new RequestAgentReconciler(node, config.identity(), client, runner, writer, events),
         o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
 
+    S3SyncReconciler s3Sync = new S3SyncReconciler(reader, stores, inventory, metrics);
+    SnapshotFileFinalizer s3Finalizer = new SnapshotFileFinalizer(client, new StorageDeleter(null, null, s3Stores),
+        snapshotEvents, config.flavor());
+    LeaderSync leaderSync = new LeaderSync(s3Stores, s3Sync, new GoneNodes(client, leases, s3Finalizer,
+        snapshotEvents, config.flavor(), clock, timing.nodeGoneAfter()));
+    ScheduledExecutorService leaderLoop = daemonTimer("leader-sync-" + node);
     AtomicBoolean leading = new AtomicBoolean(!config.leaderElection());
+    Runnable leaderRound = () -> {
+      if (leading.get()) {
+        leaderSync.run();
+      }
+    };
     Consumer<ConfigurationServiceOverrider> leaderConfig = base(client, registry).andThen(o -> {
       if (config.leaderElection()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorConfig.LEADER_LEASE,
             config.operatorNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
             LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, config.identity(),
-            new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), id -> { }),
+            new LeaderCallbacks(() -> {
+              leading.set(true);
+              leaderLoop.execute(leaderRound); // a new leader does not wait a whole interval for its first round
+            }, () -> leading.set(false), id -> { }),
             exitOnLostLeadership));
       }
     });
@@ -138,29 +158,33 @@ public final class OperatorRuntime implements AutoCloseable {
     leader.register(new RequestLeaderReconciler(client, clock, leases, writer, events, timing.agentGrace(),
         timing.requestRecheck()), o -> o.withName("request-leader").withGenerationAware(false)
         .settingNamespaces(config.namespaces()));
-    leader.register(new S3SyncReconciler(reader, stores, inventory, metrics, config.syncInterval()),
-        o -> o.withName("schedule-s3-sync").settingNamespaces(config.namespaces()));
+    leader.register(s3Sync, o -> o.withName("schedule-s3-sync").settingNamespaces(config.namespaces()));
     SnapshotFileWatch localFiles = SnapshotFileWatch.start(client, new SnapshotFileFinalizer(client,
-            new StorageDeleter(node, engine, s3Stores), snapshotEvents, config.flavor()), config.flavor(), node, node,
-        () -> true, FINALIZER_RESYNC);
-    SnapshotFileWatch s3Files = SnapshotFileWatch.start(client, new SnapshotFileFinalizer(client,
-            new StorageDeleter(null, null, s3Stores), snapshotEvents, config.flavor()), config.flavor(),
+            new StorageDeleter(node, engine, s3Stores), snapshotEvents, config.flavor()), snapshotEvents,
+        config.flavor(), node, node, () -> true, FINALIZER_RESYNC);
+    SnapshotFileWatch s3Files = SnapshotFileWatch.start(client, s3Finalizer, snapshotEvents, config.flavor(),
         SnapshotLabels.STORAGE_NODE_S3, null, leading::get, FINALIZER_RESYNC);
 
     agent.start();
     leader.start();
-    ScheduledExecutorService syncLoop = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "local-sync-" + node);
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService syncLoop = daemonTimer("local-sync-" + node);
     long every = config.syncInterval().toMillis();
     syncLoop.scheduleWithFixedDelay(publisher::syncLocal, 0, every, TimeUnit.MILLISECONDS);
+    leaderLoop.scheduleWithFixedDelay(leaderRound, 0, every, TimeUnit.MILLISECONDS);
     OperatorHttpServer http = OperatorHttpServer.start(new InetSocketAddress(config.metricsPort()), registry,
         () -> agent.getRuntimeInfo().isStarted() && agent.getRuntimeInfo().allEventSourcesAreHealthy());
     LOG.info("Operator started on node {} (pod {}), watching namespaces {}; metrics on port {}", node,
         config.identity(), config.namespaces(), http.port());
-    return new OperatorRuntime(agent, leader, heartbeat, syncLoop, http, source, List.of(localFiles, s3Files));
+    return new OperatorRuntime(agent, leader, heartbeat, syncLoop, http, source, List.of(localFiles, s3Files),
+        leaderLoop);
+  }
+
+  private static ScheduledExecutorService daemonTimer(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static Consumer<ConfigurationServiceOverrider> base(KubernetesClient client,
@@ -182,6 +206,7 @@ public final class OperatorRuntime implements AutoCloseable {
   @Override
   public void close() {
     syncLoop.shutdownNow();
+    leaderLoop.shutdownNow();
     heartbeat.close();
     watches.forEach(SnapshotFileWatch::close);
     stopQuietly(leader);
