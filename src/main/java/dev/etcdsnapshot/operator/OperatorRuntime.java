@@ -45,6 +45,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -149,7 +150,11 @@ public final class OperatorRuntime implements AutoCloseable {
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, config.identity(),
             new LeaderCallbacks(() -> {
               leading.set(true);
-              leaderLoop.execute(leaderRound); // a new leader does not wait a whole interval for its first round
+              try {
+                leaderLoop.execute(leaderRound); // a new leader does not wait a whole interval for its first round
+              } catch (RejectedExecutionException e) {
+                // Elected while shutting down: there is nothing left to run.
+              }
             }, () -> leading.set(false), id -> { }),
             exitOnLostLeadership));
       }

@@ -143,12 +143,14 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     return new LostRun(written.orElse(schedule), false);
   }
 
-  /** This pod has held the node's agent Lease alone for a Lease duration: no other agent of the node renews it. */
+  /**
+   * This pod has renewed the node's agent Lease alone for a Lease duration: any other live agent of the node would
+   * have renewed it in between (it renews more often than that), taking it over.
+   */
   private boolean claimantIsGone() {
-    Instant now = clock.instant();
     return leases.holder(node)
         .filter(h -> agent.equals(h.identity()))
-        .filter(h -> !h.acquired().plus(leases.leaseDuration()).isAfter(now))
+        .filter(h -> !h.acquired().plus(leases.leaseDuration()).isAfter(h.renewed()))
         .isPresent();
   }
 
