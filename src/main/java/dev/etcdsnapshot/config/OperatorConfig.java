@@ -105,12 +105,13 @@ public record OperatorConfig(
    * @param leaseRenew how often an agent renews it
    * @param requestRecheck how often the leader looks at an unfinished request (to notice agents gone)
    * @param agentGrace how long a new request waits for agents without a Lease yet
+   * @param nodeGoneAfter how long after its agent Lease was last renewed a node without a Node object is gone
    */
   public record Timing(Duration scheduleMaxWait, Duration leaseDuration, Duration leaseRenew,
-      Duration requestRecheck, Duration agentGrace) {
+      Duration requestRecheck, Duration agentGrace, Duration nodeGoneAfter) {
 
     /** Production values. */
     public static final Timing DEFAULT = new Timing(Duration.ofMinutes(5), Duration.ofSeconds(30),
-        Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30));
+        Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofHours(1));
   }
 }

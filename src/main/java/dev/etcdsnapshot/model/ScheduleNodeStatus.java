@@ -13,12 +13,15 @@ import java.util.Objects;
  * what keeps a slot from running twice on a node across restarts and leader changes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"node", "lastScheduleTime", "phase", "lastSuccessTime", "lastSnapshotNames", "message"})
+@JsonPropertyOrder({"node", "agent", "lastScheduleTime", "phase", "lastSuccessTime", "lastSnapshotNames", "message"})
 public class ScheduleNodeStatus {
 
   @Required
   @JsonPropertyDescription("Node is the node's name.")
   private String node;
+
+  @JsonPropertyDescription("Agent is the operator pod that claimed the slot; a Running entry whose agent restarted or is gone is marked Failed.")
+  private String agent;
 
   @JsonPropertyDescription("LastScheduleTime is the slot (RFC3339) this node last claimed; a slot at or before it is never run again on this node.")
   private String lastScheduleTime;
@@ -41,6 +44,14 @@ public class ScheduleNodeStatus {
 
   public void setNode(String node) {
     this.node = node;
+  }
+
+  public String getAgent() {
+    return agent;
+  }
+
+  public void setAgent(String agent) {
+    this.agent = agent;
   }
 
   public String getLastScheduleTime() {
@@ -87,6 +98,7 @@ public class ScheduleNodeStatus {
   public boolean equals(Object o) {
     return o instanceof ScheduleNodeStatus other
         && Objects.equals(node, other.node)
+        && Objects.equals(agent, other.agent)
         && Objects.equals(lastScheduleTime, other.lastScheduleTime)
         && Objects.equals(phase, other.phase)
         && Objects.equals(lastSuccessTime, other.lastSuccessTime)
@@ -96,12 +108,12 @@ public class ScheduleNodeStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(node, lastScheduleTime, phase, lastSuccessTime, lastSnapshotNames, message);
+    return Objects.hash(node, agent, lastScheduleTime, phase, lastSuccessTime, lastSnapshotNames, message);
   }
 
   @Override
   public String toString() {
-    return "ScheduleNodeStatus{node=" + node + ", lastScheduleTime=" + lastScheduleTime + ", phase=" + phase
+    return "ScheduleNodeStatus{node=" + node + ", agent=" + agent + ", lastScheduleTime=" + lastScheduleTime + ", phase=" + phase
         + ", lastSuccessTime=" + lastSuccessTime + ", lastSnapshotNames=" + lastSnapshotNames + ", message="
         + message + "}";
   }

@@ -70,11 +70,12 @@ public class SnapshotS3Spec {
       "etcd-s3-timeout of the Secret.")
   private String timeout;
 
-  @Default("5")
+  // No schema default: an unset retention must stay unset so the Secret's etcd-s3-retention can apply.
   @Min(0)
   @JsonPropertyDescription(
-      "Retention is how many S3 snapshots with the schedule's name prefix to keep; 0 keeps all. Used by " +
-      "schedules only: on-demand snapshots are never pruned automatically.")
+      "Retention is how many S3 snapshots with the schedule's name prefix to keep; 0 keeps all. Unset: the " +
+      "Secret's etcd-s3-retention, else 5. Used by schedules only: on-demand snapshots are never pruned " +
+      "automatically.")
   private Integer retention;
 
   @Default("node")

@@ -15,6 +15,8 @@ import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
 import dev.etcdsnapshot.operator.inventory.SnapshotFileFinalizer;
 import dev.etcdsnapshot.operator.inventory.SnapshotFileProjection;
 import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
+import dev.etcdsnapshot.operator.leader.GoneNodes;
+import dev.etcdsnapshot.operator.leader.LeaderSync;
 import dev.etcdsnapshot.operator.leader.S3Stores;
 import dev.etcdsnapshot.operator.leader.S3SyncReconciler;
 import dev.etcdsnapshot.operator.metrics.OperatorHttpServer;
@@ -45,6 +47,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,7 +57,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One operator process: the agent duty for its own node (schedules, requests, local objects and their finalizer,
  * the agent Lease, the local sync loop) on one JOSDK {@link Operator}, and the cluster-wide duty (request phases
- * and TTL, the S3 sync, S3 objects' finalizer) on a second {@link Operator} that runs only while this pod holds the
+ * and TTL, S3 objects' finalizer; and on the sync interval the S3 sync of every store in use and the clean-up of
+ * gone nodes' objects, see {@link LeaderSync}) on a second {@link Operator} that runs only while this pod holds the
  * leader Lease {@value OperatorConfig#LEADER_LEASE} (JOSDK leader election; with {@code --leader-election=false} it
  * always runs). Two Operator instances
  * because JOSDK elects a leader per Operator, and the agent duty must run on every pod.
@@ -74,12 +78,14 @@ public final class OperatorRuntime implements AutoCloseable {
   private final EtcdSnapshotSource source;
   private final List<SnapshotFileWatch> watches;
   private final ScheduleMetricsWatch scheduleMetrics;
+  private final ScheduledExecutorService leaderLoop;
 
   private OperatorRuntime(Operator agent, Operator leader, AgentHeartbeat heartbeat, ScheduledExecutorService syncLoop,
       OperatorHttpServer http, EtcdSnapshotSource source, List<SnapshotFileWatch> watches,
-      ScheduleMetricsWatch scheduleMetrics) {
+      ScheduleMetricsWatch scheduleMetrics, ScheduledExecutorService leaderLoop) {
     this.watches = watches;
     this.scheduleMetrics = scheduleMetrics;
+    this.leaderLoop = leaderLoop;
     this.agent = agent;
     this.leader = leader;
     this.heartbeat = heartbeat;
@@ -123,19 +129,38 @@ public final class OperatorRuntime implements AutoCloseable {
     AgentHeartbeat heartbeat = AgentHeartbeat.start(leases, node, config.identity(), timing.leaseRenew());
 
     Operator agent = new Operator(base(client, registry));
-    agent.register(new ScheduleAgentReconciler(node, clock, timing.scheduleMaxWait(), runner, writer,
-        new S3Check(reader, stores), events), o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
+    agent.register(new ScheduleAgentReconciler(node, config.identity(), leases, clock, timing.scheduleMaxWait(),
+        runner, writer, new S3Check(reader, stores), events),
+        o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
     agent.register(new RequestAgentReconciler(node, config.identity(), client, runner, writer, events),
         o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
 
+    S3SyncReconciler s3Sync = new S3SyncReconciler(reader, stores, inventory, metrics);
+    SnapshotFileFinalizer s3Finalizer = new SnapshotFileFinalizer(client, new StorageDeleter(null, null, s3Stores),
+        snapshotEvents, config.flavor());
+    LeaderSync leaderSync = new LeaderSync(s3Stores, s3Sync, new GoneNodes(client, leases, s3Finalizer,
+        snapshotEvents, config.flavor(), clock, timing.nodeGoneAfter()));
+    ScheduledExecutorService leaderLoop = daemonTimer("leader-sync-" + node);
     AtomicBoolean leading = new AtomicBoolean(!config.leaderElection());
+    Runnable leaderRound = () -> {
+      if (leading.get()) {
+        leaderSync.run();
+      }
+    };
     Consumer<ConfigurationServiceOverrider> leaderConfig = base(client, registry).andThen(o -> {
       if (config.leaderElection()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorConfig.LEADER_LEASE,
             config.operatorNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
             LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, config.identity(),
-            new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), id -> { }),
+            new LeaderCallbacks(() -> {
+              leading.set(true);
+              try {
+                leaderLoop.execute(leaderRound); // a new leader does not wait a whole interval for its first round
+              } catch (RejectedExecutionException e) {
+                // Elected while shutting down: there is nothing left to run.
+              }
+            }, () -> leading.set(false), id -> { }),
             exitOnLostLeadership));
       }
     });
@@ -143,31 +168,26 @@ public final class OperatorRuntime implements AutoCloseable {
     leader.register(new RequestLeaderReconciler(client, clock, leases, writer, events, timing.agentGrace(),
         timing.requestRecheck()), o -> o.withName("request-leader").withGenerationAware(false)
         .settingNamespaces(config.namespaces()));
-    leader.register(new S3SyncReconciler(reader, stores, inventory, metrics, config.syncInterval()),
-        o -> o.withName("schedule-s3-sync").settingNamespaces(config.namespaces()));
+    leader.register(s3Sync, o -> o.withName("schedule-s3-sync").settingNamespaces(config.namespaces()));
     SnapshotFileWatch localFiles = SnapshotFileWatch.start(client, new SnapshotFileFinalizer(client,
-            new StorageDeleter(node, engine, s3Stores), snapshotEvents, config.flavor()), config.flavor(), node, node,
-        () -> true, FINALIZER_RESYNC);
-    SnapshotFileWatch s3Files = SnapshotFileWatch.start(client, new SnapshotFileFinalizer(client,
-            new StorageDeleter(null, null, s3Stores), snapshotEvents, config.flavor()), config.flavor(),
+            new StorageDeleter(node, engine, s3Stores), snapshotEvents, config.flavor()), snapshotEvents,
+        config.flavor(), node, node, () -> true, FINALIZER_RESYNC);
+    SnapshotFileWatch s3Files = SnapshotFileWatch.start(client, s3Finalizer, snapshotEvents, config.flavor(),
         SnapshotLabels.STORAGE_NODE_S3, null, leading::get, FINALIZER_RESYNC);
 
     agent.start();
     leader.start();
     ScheduleMetricsWatch scheduleMetrics = ScheduleMetricsWatch.start(client, config.namespaces(), node, metrics);
-    ScheduledExecutorService syncLoop = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "local-sync-" + node);
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService syncLoop = daemonTimer("local-sync-" + node);
     long every = config.syncInterval().toMillis();
     syncLoop.scheduleWithFixedDelay(publisher::syncLocal, 0, every, TimeUnit.MILLISECONDS);
+    leaderLoop.scheduleWithFixedDelay(leaderRound, 0, every, TimeUnit.MILLISECONDS);
     OperatorHttpServer http = OperatorHttpServer.start(new InetSocketAddress(config.metricsPort()), registry,
         () -> agent.getRuntimeInfo().isStarted() && agent.getRuntimeInfo().allEventSourcesAreHealthy());
     LOG.info("Operator started on node {} (pod {}), watching namespaces {}; metrics on port {}", node,
         config.identity(), config.namespaces(), http.port());
     return new OperatorRuntime(agent, leader, heartbeat, syncLoop, http, source, List.of(localFiles, s3Files),
-        scheduleMetrics);
+        scheduleMetrics, leaderLoop);
   }
 
   /** The last-success gauge starts from the newest local snapshot, so a restart does not make it vanish. */
@@ -177,6 +197,14 @@ public final class OperatorRuntime implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.debug("No last-success seed from the snapshot directory: {}", e.getMessage());
     }
+  }
+
+  private static ScheduledExecutorService daemonTimer(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static Consumer<ConfigurationServiceOverrider> base(KubernetesClient client,
@@ -198,6 +226,7 @@ public final class OperatorRuntime implements AutoCloseable {
   @Override
   public void close() {
     syncLoop.shutdownNow();
+    leaderLoop.shutdownNow();
     heartbeat.close();
     watches.forEach(SnapshotFileWatch::close);
     scheduleMetrics.close();

@@ -87,7 +87,39 @@ public final class CrdGeneration {
       if (kind == EtcdSnapshotFile.class) {
         version.setSubresources(null);
       }
+      describeConditions(root);
     }
+
+    /**
+     * The conditions lists use fabric8's {@link io.fabric8.kubernetes.api.model.Condition}, which carries no
+     * descriptions; {@code kubectl explain} should still say what each of its fields means.
+     */
+    private static void describeConditions(JSONSchemaProps props) {
+      if (props.getProperties() == null) {
+        return;
+      }
+      props.getProperties().forEach((name, child) -> {
+        if ("conditions".equals(name) && child.getItems() != null && child.getItems().getSchema() != null) {
+          child.getItems().getSchema().getProperties().forEach((field, f) -> {
+            String text = CONDITION_FIELDS.get(field);
+            if (text == null) {
+              throw new IllegalStateException("condition field " + field + " needs a description");
+            }
+            f.setDescription(text);
+          });
+        }
+        describeConditions(child);
+      });
+    }
+
+    private static final java.util.Map<String, String> CONDITION_FIELDS = java.util.Map.of(
+        "type", "Type is what the condition is about, for example Ready or Degraded.",
+        "status", "Status is True, False or Unknown.",
+        "reason", "Reason is a one-word CamelCase cause of the last change, for tools to match on.",
+        "message", "Message says in words why the condition has its status; never a credential.",
+        "lastTransitionTime", "LastTransitionTime is when the status last changed (RFC3339).",
+        "observedGeneration",
+        "ObservedGeneration is the metadata.generation the condition was computed from.");
 
     private static Class<?> partType(Class<?> kind, String part) {
       ParameterizedType type = (ParameterizedType) kind.getGenericSuperclass();

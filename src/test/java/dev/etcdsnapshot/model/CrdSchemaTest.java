@@ -100,7 +100,9 @@ class CrdSchemaTest {
     assertThat(spec.get("deletionPolicy").getDefault().asText()).isEqualTo("Retain");
     assertThat(spec.get("deletionPolicy").getEnum()).extracting(n -> n.asText()).containsExactlyInAnyOrder("Retain", "Delete");
     Map<String, JSONSchemaProps> s3 = spec.get("s3").getProperties();
-    assertThat(s3.get("retention").getDefault().asInt()).isEqualTo(5);
+    assertThat(s3.get("retention").getDefault())
+        .as("no schema default: an unset s3.retention lets the Secret's etcd-s3-retention apply").isNull();
+    assertThat(s3.get("retention").getMinimum()).isEqualTo(0.0);
     assertThat(s3.get("retentionScope").getDefault().asText()).isEqualTo("node");
     assertThat(s3.get("retentionScope").getEnum()).extracting(n -> n.asText()).containsExactlyInAnyOrder("node", "cluster");
     assertThat(s3.get("bucketLookup").getEnum()).extracting(n -> n.asText()).containsExactlyInAnyOrder("auto", "dns", "path");
@@ -144,10 +146,7 @@ class CrdSchemaTest {
       return;
     }
     props.getProperties().forEach((field, child) -> {
-      boolean conditionInternals = path.endsWith(".conditions[]");
-      if (!conditionInternals) {
-        assertThat(child.getDescription()).as("description of %s.%s", path, field).isNotBlank();
-      }
+      assertThat(child.getDescription()).as("description of %s.%s", path, field).isNotBlank();
       assertDocumented(path + "." + field, child);
       if (child.getItems() != null && child.getItems().getSchema() != null) {
         assertDocumented(path + "." + field + "[]", child.getItems().getSchema());

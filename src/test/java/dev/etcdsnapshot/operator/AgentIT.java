@@ -123,13 +123,53 @@ class AgentIT {
           assertThat(o.getMetadata().getName()).startsWith("local-found-node-r-1700000000-");
         }));
 
+    String foundObject = harness.objects("node-r").stream().filter(o -> found.equals(o.getSpec().getSnapshotName()))
+        .findFirst().orElseThrow().getMetadata().getName();
     Files.delete(dir.resolve(found));
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.objects("node-r"))
         .noneMatch(o -> found.equals(o.getSpec().getSnapshotName())));
+    // As k3s, whose finalizer handler reports every deletion: once, though the sync that removed it and both
+    // pods' watches all saw it go.
+    Thread.sleep(1000);
+    assertThat(harness.events("default", "ETCDSnapshotDeleted"))
+        .filteredOn(e -> foundObject.equals(e.getInvolvedObject().getName()))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getType()).isEqualTo("Normal");
+          assertThat(e.getMessage()).isEqualTo("Snapshot " + found + " deleted");
+        });
     assertThat(harness.objects("node-r")).extracting(o -> o.getSpec().getSnapshotName())
         .as("objects of files still there are kept").contains(taken);
     assertThat(client.resources(EtcdSnapshotFile.class).list().getItems())
         .allSatisfy(o -> assertThat(Files.exists(Path.of(o.getSpec().getLocation().substring("file://".length()))))
             .isTrue());
+  }
+
+  @Test
+  @Order(3)
+  void deletingARetainObjectIsReportedOnceAndTheObjectComesBack() throws Exception {
+    String file = OperatorHarness.files(dir).stream().filter(f -> f.startsWith("race-")).findFirst().orElseThrow();
+    EtcdSnapshotFile object = harness.objects("node-r").stream()
+        .filter(o -> file.equals(o.getSpec().getSnapshotName())).findFirst().orElseThrow();
+    assertThat(object.getMetadata().getFinalizers()).as("Retain objects carry no finalizer").isNullOrEmpty();
+
+    client.resource(object).delete(); // kubectl delete etcdsnapshotfile <name>
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+        harness.events("default", "ETCDSnapshotDeleted"))
+        .filteredOn(e -> object.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getMessage()).isEqualTo("Snapshot " + file + " deleted");
+          assertThat(e.getInvolvedObject().getName()).isEqualTo(object.getMetadata().getName());
+          assertThat(e.getMetadata().getNamespace()).isEqualTo("default");
+        }));
+    // Retain: the file stays, and the sync brings the object back (a new one, with its Created Event).
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.objects("node-r"))
+        .anySatisfy(o -> {
+          assertThat(o.getMetadata().getName()).isEqualTo(object.getMetadata().getName());
+          assertThat(o.getMetadata().getUid()).isNotEqualTo(object.getMetadata().getUid());
+        }));
+    assertThat(Files.exists(dir.resolve(file))).isTrue();
+    Thread.sleep(1000);
+    assertThat(harness.events("default", "ETCDSnapshotDeleted"))
+        .filteredOn(e -> object.getMetadata().getName().equals(e.getInvolvedObject().getName())).hasSize(1);
   }
 }

@@ -40,9 +40,13 @@ final class OperatorHarness implements AutoCloseable {
     return logger;
   }
 
-  /** Short periods so tests do not wait on production timers. */
+  /**
+   * Short periods so tests do not wait on production timers; a node counts as gone only after 30 days, far beyond
+   * the jumps tests make with their clocks.
+   */
   static final OperatorConfig.Timing FAST = new OperatorConfig.Timing(Duration.ofMillis(200),
-      Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(2));
+      Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(2),
+      Duration.ofDays(30));
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -80,12 +84,32 @@ final class OperatorHarness implements AutoCloseable {
   /** Starts an agent with full control over its identity, directory and sync interval. */
   OperatorRuntime startAgent(String node, String pod, EtcdProcess member, Path dir, Duration syncInterval)
       throws IOException {
+    return startAgent(node, pod, member, dir, syncInterval, FAST);
+  }
+
+  /** As above, with other internal periods. */
+  OperatorRuntime startAgent(String node, String pod, EtcdProcess member, Path dir, Duration syncInterval,
+      OperatorConfig.Timing timing) throws IOException {
     OperatorConfig config = new OperatorConfig(node, pod, Set.of(NS), NS,
-        EtcdConnectionSettings.of(member.clientUrl()), dir, false, syncInterval, Flavor.K3S, true, 0, FAST);
+        EtcdConnectionSettings.of(member.clientUrl()), dir, false, syncInterval, Flavor.K3S, true, 0, timing);
     OperatorRuntime runtime = OperatorRuntime.start(config, client, clock,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
     runtimes.add(runtime);
     return runtime;
+  }
+
+  /** A fresh snapshot directory for a node, removed at the end; shared by the pods started for that node. */
+  Path newDir(String node) throws IOException {
+    Path dir = Files.createTempDirectory("op-" + node + "-").resolve("snapshots");
+    Files.createDirectories(dir);
+    dirs.add(dir.getParent());
+    return dir;
+  }
+
+  /** Stops one runtime (a pod going away) before the others. */
+  void stop(OperatorRuntime runtime) {
+    runtime.close();
+    runtimes.remove(runtime);
   }
 
   /** The i-th runtime started, in start order. */

@@ -50,7 +50,7 @@ class S3IT {
   @BeforeAll
   static void start() throws Exception {
     etcd = EtcdCluster.start(1);
-    s3 = S3Server.builder().start().createBucket("one").createBucket("two");
+    s3 = S3Server.builder().start().createBucket("one").createBucket("two").createBucket("three");
     TestCrds.create(client);
     clock = new MutableClock(Instant.now());
     harness = new OperatorHarness(client, server, clock);
@@ -186,6 +186,108 @@ class S3IT {
     assertThat(result.getMessage()).contains("S3 copy not attempted").contains("Secret snap/missing");
     assertThat(OperatorHarness.files(dir)).anyMatch(f -> f.equals(result.getSnapshotName()));
     assertThat(result.getSnapshotFiles()).anyMatch(n -> n.startsWith("local-local-only-node-s-"));
+  }
+
+  @Test
+  void theSecretsRetentionAppliesWhenTheScheduleSetsNoneAndTheSchedulesWins() throws Exception {
+    clock.set(Instant.now()); // in step with the API server's creation timestamp, whatever other tests did
+    Map<String, String> data = new java.util.HashMap<>(s3.secret("one"));
+    data.put("etcd-s3-folder", "kept");
+    data.put("etcd-s3-retention", "1");
+    client.resource(secret("keep-one", data)).create();
+    EtcdSnapshotScheduleSpec spec = new EtcdSnapshotScheduleSpec();
+    spec.setSchedule("*/5 * * * *");
+    spec.setName("kept");
+    spec.setS3(s3("keep-one"));
+    EtcdSnapshotSchedule schedule = new EtcdSnapshotSchedule();
+    schedule.setMetadata(new ObjectMetaBuilder().withName("kept").withNamespace(OperatorHarness.NS).build());
+    schedule.setSpec(spec);
+    client.resource(schedule).create();
+    assertThat(client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept").get()
+        .getSpec().getS3().getRetention()).as("the CRD gives s3.retention no default").isNull();
+
+    var cron = dev.etcdsnapshot.operator.schedule.CronSchedule.parse("*/5 * * * *", "UTC");
+    Instant slot = cron.nextAfter(clock.instant()).get();
+    for (int run = 1; run <= 3; run++) {
+      if (run == 3) {
+        client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept").edit(s -> {
+          s.getSpec().getS3().setRetention(2);
+          return s;
+        });
+      }
+      Instant current = slot;
+      clock.set(current.plusSeconds(1));
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+          client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept").get()
+              .getStatus().getNodes()).singleElement().satisfies(e -> {
+                assertThat(e.getLastScheduleTime()).isEqualTo(current.toString());
+                assertThat(e.getPhase()).isEqualTo("Succeeded");
+              }));
+      assertThat(keys("one")).filteredOn(k -> k.startsWith("kept/kept-"))
+          .as("after run %d: the Secret's etcd-s3-retention 1, then the schedule's own s3.retention 2", run)
+          .hasSize(run < 3 ? 1 : 2);
+      slot = cron.nextAfter(current).get();
+    }
+    client.resource(client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept")
+        .get()).delete();
+  }
+
+  @Test
+  void aStoreUsedOnlyByARequestIsSyncedAndItsFailureRecordsExpire() throws Exception {
+    client.resource(secret("creds-only", s3.secret("one"))).create();
+    // The bucket is inline and no schedule names it: only the request's settings reach it.
+    SnapshotS3Spec inline = s3("creds-only");
+    inline.setBucket("three");
+    EtcdSnapshotRequestSpec spec = new EtcdSnapshotRequestSpec();
+    spec.setName("inline");
+    spec.setS3(inline);
+    EtcdSnapshotRequest r = new EtcdSnapshotRequest();
+    r.setMetadata(new ObjectMetaBuilder().withName("inline").withNamespace(OperatorHarness.NS).build());
+    r.setSpec(spec);
+    client.resource(r).create();
+    assertThat(finished("inline").getStatus().getPhase()).isEqualTo(RequestPhase.SUCCEEDED);
+
+    // An object put there by someone else gets an ETCDSnapshotFile on the leader's sync interval...
+    String found = "found-node-y-1700000000";
+    s3.client().putObject(b -> b.bucket("three").key(found),
+        software.amazon.awssdk.core.sync.RequestBody.fromString("storage is the truth"));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(harness.objects("s3"))
+        .anySatisfy(o -> {
+          assertThat(o.getSpec().getSnapshotName()).isEqualTo(found);
+          assertThat(o.getSpec().getS3().getBucket()).isEqualTo("three");
+        }));
+
+    // ... and a failure record of that store expires 24 hours after its error.
+    EtcdSnapshotFile failure = harness.objects("s3").stream()
+        .filter(o -> found.equals(o.getSpec().getSnapshotName())).findFirst().orElseThrow();
+    EtcdSnapshotFile record = new EtcdSnapshotFile();
+    record.setMetadata(new ObjectMetaBuilder().withName("s3-inline-node-s-1700000001-abcdef")
+        .withLabels(failure.getMetadata().getLabels()).build());
+    var recordSpec = client.getKubernetesSerialization().clone(failure.getSpec());
+    recordSpec.setSnapshotName("inline-node-s-1700000001");
+    recordSpec.setLocation("");
+    record.setSpec(recordSpec);
+    var st = new dev.etcdsnapshot.model.EtcdSnapshotFileStatus();
+    st.setReadyToUse(false);
+    st.setSize(new io.fabric8.kubernetes.api.model.Quantity("0"));
+    var error = new dev.etcdsnapshot.model.EtcdSnapshotError();
+    error.setTime(clock.instant().toString());
+    error.setMessage("upload failed");
+    st.setError(error);
+    record.setStatus(st);
+    client.resource(record).create();
+    Thread.sleep(2500);
+    assertThat(client.resource(record).get()).as("younger than 24 hours: kept").isNotNull();
+
+    s3.client().deleteObject(b -> b.bucket("three").key(found));
+    clock.advance(Duration.ofHours(25));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(client.resource(record).get()).as("the failure record expired").isNull();
+      assertThat(harness.objects("s3")).noneMatch(o -> found.equals(o.getSpec().getSnapshotName()));
+    });
+    assertThat(harness.objects("s3")).as("the request's own S3 snapshot stays")
+        .anyMatch(o -> o.getSpec().getSnapshotName().startsWith("inline-node-s-")
+            && "three".equals(o.getSpec().getS3().getBucket()) && Boolean.TRUE.equals(o.getStatus().getReadyToUse()));
   }
 
   static Condition ready(String schedule) {

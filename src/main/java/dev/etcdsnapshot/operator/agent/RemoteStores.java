@@ -4,6 +4,7 @@ import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
 import dev.etcdsnapshot.operator.s3.S3Source;
 import dev.etcdsnapshot.storage.SnapshotStore;
+import java.util.OptionalInt;
 
 /** Turns the S3 configuration read for one operation into a store, or says which key is wrong. */
 public interface RemoteStores {
@@ -34,6 +35,7 @@ public interface RemoteStores {
    *
    * @param store the store; closed by the caller
    * @param identity bucket, folder, endpoint and the other non-secret settings
+   * @param retention the Secret's {@code etcd-s3-retention} when the key is set, else empty
    */
-  record Opened(SnapshotStore store, S3StoreIdentity identity) {}
+  record Opened(SnapshotStore store, S3StoreIdentity identity, OptionalInt retention) {}
 }

@@ -17,12 +17,14 @@ import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Source;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;
+import dev.etcdsnapshot.storage.s3.S3Settings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -78,11 +80,13 @@ public final class SnapshotRunner {
     Optional<String> s3Problem = Optional.empty();
     Optional<S3StoreIdentity> s3Description = Optional.empty();
     SnapshotStore store = null;
+    OptionalInt secretRetention = OptionalInt.empty();
     if (job.s3() != null) {
       try {
         S3Source source = secrets.read(job.namespace(), secretName(job.s3()), S3Inline.values(job.s3()));
         RemoteStores.Opened opened = stores.open(source);
         store = opened.store();
+        secretRetention = opened.retention();
         s3Description = Optional.of(opened.identity());
       } catch (S3ConfigException e) {
         s3Problem = Optional.of(e.getMessage());
@@ -90,16 +94,17 @@ public final class SnapshotRunner {
       }
     }
     try {
-      return save(job, store, s3Problem, s3Description);
+      return save(job, store, secretRetention, s3Problem, s3Description);
     } finally {
       closeQuietly(store);
     }
   }
 
-  private RunOutcome save(SnapshotJob job, SnapshotStore store, Optional<String> s3Problem,
-      Optional<S3StoreIdentity> s3Description) {
+  private RunOutcome save(SnapshotJob job, SnapshotStore store, OptionalInt secretRetention,
+      Optional<String> s3Problem, Optional<S3StoreIdentity> s3Description) {
     SaveContext ctx = context.get();
-    Optional<RemoteCopy> remote = Optional.ofNullable(store).map(s -> new RemoteCopy(s, s3Retention(job), scope(job)));
+    Optional<RemoteCopy> remote = Optional.ofNullable(store)
+        .map(s -> new RemoteCopy(s, s3Retention(job, secretRetention), scope(job)));
     SaveRequest request = new SaveRequest(job.namePrefix(), job.compress(), job.localRetention(),
         ctx.extraMetadata(), ctx.tokenHash(), ctx.clusterId(), remote);
     long started = System.nanoTime();
@@ -125,12 +130,19 @@ public final class SnapshotRunner {
     return s3.getSecretRef() == null ? null : s3.getSecretRef().getName();
   }
 
-  /** S3 snapshots to keep: the schedule's {@code s3.retention} (default 5); on-demand ones are never pruned (k3s). */
-  private static int s3Retention(SnapshotJob job) {
+  /**
+   * S3 snapshots to keep: the schedule's {@code s3.retention} when set, else the Secret's {@code etcd-s3-retention},
+   * else 5; on-demand snapshots are never pruned (k3s). The CRD gives {@code s3.retention} no default, so an unset
+   * field really is unset here.
+   */
+  static int s3Retention(SnapshotJob job, OptionalInt secretRetention) {
     if (job.trigger() == SnapshotMetrics.Trigger.ON_DEMAND) {
       return 0;
     }
-    return job.s3().getRetention() == null ? 5 : job.s3().getRetention();
+    if (job.s3().getRetention() != null) {
+      return job.s3().getRetention();
+    }
+    return secretRetention.orElse(S3Settings.DEFAULT_RETENTION);
   }
 
   private static RetentionScope scope(SnapshotJob job) {

@@ -3,6 +3,7 @@ package dev.etcdsnapshot.operator.files;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.SnapshotLabels;
+import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
 import dev.etcdsnapshot.operator.inventory.SnapshotFileFinalizer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -21,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>A plain informer rather than a JOSDK reconciler: JOSDK hands objects marked for deletion only to reconcilers
  * that manage their own finalizer on every object, while ours is on Delete-policy objects only (put there by the
  * inventory). The informer's resync retries a deletion that failed.
+ *
+ * <p>It also records {@code ETCDSnapshotDeleted} for every deletion it sees, as k3s's finalizer handler does for
+ * every object: Retain objects carry no finalizer, so their {@code kubectl delete} is noticed only here. The Event
+ * is idempotent (see {@link SnapshotEvents#deleted}), so a deletion also reported by the pod that made it, or by a
+ * second pod of the node, is recorded once.
  */
 public final class SnapshotFileWatch implements AutoCloseable {
 
@@ -41,8 +47,9 @@ public final class SnapshotFileWatch implements AutoCloseable {
    * @param active whether this process may act now (the leader side acts only while it holds the Lease)
    * @param resync how often every object is looked at again (retries of failed deletions)
    */
-  public static SnapshotFileWatch start(KubernetesClient client, SnapshotFileFinalizer finalizer, Flavor flavor,
-      String storageNode, String node, BooleanSupplier active, Duration resync) {
+  public static SnapshotFileWatch start(KubernetesClient client, SnapshotFileFinalizer finalizer,
+      SnapshotEvents events, Flavor flavor, String storageNode, String node, BooleanSupplier active,
+      Duration resync) {
     boolean leader = node == null;
     ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "snapshotfile-finalizer-" + storageNode);
@@ -62,7 +69,21 @@ public final class SnapshotFileWatch implements AutoCloseable {
 
       @Override
       public void onDelete(EtcdSnapshotFile file, boolean unknownFinalState) {
-        // Gone: nothing left to finalize.
+        if (!active.getAsBoolean() || !SnapshotFileFinalizer.isResponsible(file, flavor, node, leader)) {
+          return;
+        }
+        worker.execute(() -> {
+          try {
+            // A label edit also drops an object from this label-filtered watch: only a real deletion counts.
+            EtcdSnapshotFile now = client.resources(EtcdSnapshotFile.class).withName(file.getMetadata().getName())
+                .get();
+            if (now == null || !now.getMetadata().getUid().equals(file.getMetadata().getUid())) {
+              events.deleted(file);
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("Recording the deletion of {} failed: {}", file.getMetadata().getName(), e.getMessage());
+          }
+        });
       }
 
       private void submit(EtcdSnapshotFile file) {

@@ -69,6 +69,11 @@ public record S3StoreIdentity(
         && nullToEmpty(endpoint).equals(nullToEmpty(s3.getEndpoint()));
   }
 
+  /** What tells stores apart: endpoint, bucket and folder, as {@link #holds} compares them. */
+  public String key() {
+    return nullToEmpty(endpoint) + "/" + bucket + "/" + nullToEmpty(prefix);
+  }
+
   private static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }

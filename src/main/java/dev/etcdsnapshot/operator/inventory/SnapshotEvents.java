@@ -9,10 +9,15 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +46,8 @@ public class SnapshotEvents {
   public static final String RETENTION_FAILED_S3 = "ETCDSnapshotRetentionFailedS3";
   /** Ours: the data of a Delete-policy object could not be removed, so the object stays. */
   public static final String DELETE_FAILED = "ETCDSnapshotDeleteFailed";
+  /** Ours: the node holding local snapshots is gone; its objects are removed, its files left alone. */
+  public static final String NODE_GONE = "ETCDSnapshotNodeGone";
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotEvents.class);
 
@@ -84,9 +91,29 @@ public class SnapshotEvents {
     }
   }
 
-  /** {@code ETCDSnapshotDeleted}: {@code Snapshot <name> deleted}. */
+  /**
+   * {@code ETCDSnapshotDeleted}: {@code Snapshot <name> deleted}. Every pod that learns of the deletion may call
+   * this (the one that deleted the object, the finalizer, the watch that saw it go): the Event's name is derived
+   * from the object's UID, so the API server keeps the first and refuses the others, and each deletion is recorded
+   * exactly once.
+   */
   public void deleted(EtcdSnapshotFile file) {
-    emit(ref(file), "Normal", DELETED, "Snapshot " + file.getSpec().getSnapshotName() + " deleted");
+    String uid = file.getMetadata().getUid();
+    String name = uid == null || uid.isEmpty() ? null : eventName(file.getMetadata().getName(), "deleted-" + hex12(uid));
+    emit(ref(file), "Normal", DELETED, "Snapshot " + file.getSpec().getSnapshotName() + " deleted", name);
+  }
+
+  /**
+   * Ours: a node is gone, so the leader removes its local objects; on the Node, as k3s's Node Events are.
+   *
+   * @param why what shows the node is gone
+   */
+  public void nodeGone(String node, int objects, String why) {
+    ObjectReference nodeRef = new ObjectReferenceBuilder()
+        .withKind("Node").withApiVersion("v1").withName(node).withUid(node).build();
+    emit(nodeRef, "Warning", NODE_GONE, "Node " + node + " is gone (" + why + "): removing its " + objects
+        + " local ETCDSnapshotFile object(s); their snapshot files were on that node and are neither deleted nor "
+        + "reachable from here", null);
   }
 
   /** Ours: {@code Failed to delete snapshot <name>: <message>}; the object keeps its finalizer. */
@@ -121,11 +148,16 @@ public class SnapshotEvents {
   }
 
   private void emit(ObjectReference about, String type, String reason, String message) {
+    emit(about, type, reason, message, null);
+  }
+
+  /** @param name the Event's name when it must be the same for every pod reporting it; else {@code null} */
+  private void emit(ObjectReference about, String type, String reason, String message, String name) {
     Instant now = clock.instant();
     String time = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
     Event event = new EventBuilder()
         .withNewMetadata()
-        .withName(about.getName() + "." + Long.toHexString(uniqueStamp(now)))
+        .withName(name != null ? name : eventName(about.getName(), Long.toHexString(uniqueStamp(now))))
         .withNamespace(NAMESPACE)
         .endMetadata()
         .withInvolvedObject(about)
@@ -142,7 +174,27 @@ public class SnapshotEvents {
     try {
       client.v1().events().inNamespace(NAMESPACE).resource(event).create();
     } catch (KubernetesClientException e) {
+      if (name != null && e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        LOG.debug("event {} for {} already recorded", reason, about.getName());
+        return;
+      }
       LOG.warn("could not record event {} for {} {}: {}", reason, about.getKind(), about.getName(), e.getMessage());
+    }
+  }
+
+  /** {@code <object>.<suffix>}, the object's part shortened so the whole stays a valid name (253 characters). */
+  private static String eventName(String object, String suffix) {
+    int room = 253 - 1 - suffix.length();
+    String base = object.length() > room ? object.substring(0, room).replaceAll("[.-]+$", "") : object;
+    return base + "." + suffix;
+  }
+
+  private static String hex12(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
     }
   }
 

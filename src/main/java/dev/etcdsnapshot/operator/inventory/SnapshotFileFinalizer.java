@@ -85,13 +85,20 @@ public final class SnapshotFileFinalizer {
   }
 
   /**
-   * Releases the finalizer without deleting data, for objects whose data cannot be reached any more (the node
-   * holding a local file is gone); says why in a Warning.
+   * Releases our finalizer without deleting data, for objects whose data cannot be reached any more (the node
+   * holding a local file is gone), and says why in a Warning; objects without our finalizer are left as they are.
+   *
+   * @return false when the object is gone already
    */
-  public void release(EtcdSnapshotFile file, String reason) {
-    if (writer.releaseFinalizer(file)) {
-      events.deleteFailed(file, reason + "; the object is removed, the data (if any) is kept");
+  public boolean release(EtcdSnapshotFile file, String reason) {
+    if (!SnapshotFileWriter.hasFinalizer(file)) {
+      return true;
     }
+    if (!writer.releaseFinalizer(file)) {
+      return false;
+    }
+    events.deleteFailed(file, reason + "; the object is removed, the data (if any) is kept");
+    return true;
   }
 
   /** A failure record points at nothing: a failed local save has no file, a failed upload no object. */

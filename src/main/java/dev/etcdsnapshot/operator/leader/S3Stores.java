@@ -11,13 +11,16 @@ import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Source;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Finds the S3 settings (and so the credentials) that reach a given store, among the schedules and requests of the
- * watched namespaces; used to delete S3 data of Delete-policy objects. Secrets are read at the moment of use.
+ * The S3 stores in use by the schedules and requests of the watched namespaces, and the settings (and so the
+ * credentials) that reach each: used to sync every store and to delete S3 data of Delete-policy objects. Secrets
+ * are read at the moment of use.
  */
 public final class S3Stores {
 
@@ -56,6 +59,23 @@ public final class S3Stores {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Every store in use, once each (by endpoint, bucket and folder), with the configurations that reach it in order
+   * (the schedules' first, then the requests'); configurations that cannot be read or parsed are left out.
+   */
+  public Map<String, List<S3Source>> inUse() {
+    Map<String, List<S3Source>> byStore = new LinkedHashMap<>();
+    for (Target t : targets()) {
+      try {
+        S3Source source = reader.read(t.namespace(), secretName(t.spec()), S3Inline.values(t.spec()));
+        byStore.computeIfAbsent(stores.identity(source).key(), k -> new ArrayList<>()).add(source);
+      } catch (S3ConfigException e) {
+        // Reported on that schedule or request; another configuration may still reach the store.
+      }
+    }
+    return byStore;
   }
 
   /** Every S3 configuration in use: the schedules' first, then the requests'. */

@@ -24,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leader's S3 sync: for every schedule with S3 settings, mirror that store's objects into ETCDSnapshotFile
- * objects (add what is found, remove what is gone after the 1 minute grace, expire failure records), on the sync
- * interval and at once when the schedule's Secret changes. A store shared by several schedules is listed by each
- * (a list per schedule and interval; the writes happen once, as only differences are written).
+ * The leader's S3 sync of one schedule's store, at once when the schedule appears or changes or its Secret does:
+ * mirror that store's objects into ETCDSnapshotFile objects (add what is found, remove what is gone after the
+ * 1 minute grace, expire failure records). The sync on the interval, of every store in use by schedules and
+ * requests alike, is {@link LeaderSync}'s.
  */
 public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> {
 
@@ -37,15 +37,13 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
   private final RemoteStores stores;
   private final SnapshotInventory inventory;
   private final SnapshotMetrics metrics;
-  private final Duration interval;
 
   public S3SyncReconciler(S3SecretReader reader, RemoteStores stores, SnapshotInventory inventory,
-      SnapshotMetrics metrics, Duration interval) {
+      SnapshotMetrics metrics) {
     this.reader = reader;
     this.stores = stores;
     this.inventory = inventory;
     this.metrics = metrics;
-    this.interval = interval;
   }
 
   @Override
@@ -68,11 +66,11 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
       // The agents report it on the schedule's Ready condition; nothing to sync until it is fixed.
       LOG.debug("S3 sync of schedule {} skipped: {}", schedule.getMetadata().getName(), e.getMessage());
     }
-    return UpdateControl.<EtcdSnapshotSchedule>noUpdate().rescheduleAfter(interval);
+    return UpdateControl.noUpdate();
   }
 
-  /** Syncs one store's objects with its listing. */
-  public void sync(S3Source source) throws S3ConfigException {
+  /** Syncs one store's objects with its listing; false (logged and counted) when it could not be listed. */
+  public boolean sync(S3Source source) throws S3ConfigException {
     S3StoreIdentity identity = stores.identity(source);
     long started = System.nanoTime();
     boolean ok = false;
@@ -84,5 +82,6 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
     } finally {
       metrics.recordSync(StorageKind.S3, ok, Duration.ofNanos(System.nanoTime() - started));
     }
+    return ok;
   }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -63,6 +64,11 @@ public final class AgentLeases {
         existing = resource.get();
       }
     }
+    // acquireTime says since when the current holder has held it, as for any Lease: two live pods of one node
+    // take turns and keep resetting it, so an old acquireTime proves the previous holder stopped renewing.
+    if (!identity.equals(existing.getSpec().getHolderIdentity()) || existing.getSpec().getAcquireTime() == null) {
+      existing.getSpec().setAcquireTime(now);
+    }
     existing.getSpec().setHolderIdentity(identity);
     existing.getSpec().setRenewTime(now);
     existing.getSpec().setLeaseDurationSeconds((int) leaseDuration.toSeconds());
@@ -92,6 +98,47 @@ public final class AgentLeases {
       }
     }
     return live;
+  }
+
+  /**
+   * The holder of a node's agent Lease.
+   *
+   * @param identity the pod that renewed it last
+   * @param acquired since when that pod has held it without another pod renewing in between
+   * @param renewed when it was last renewed
+   */
+  public record Holder(String identity, Instant acquired, Instant renewed) {}
+
+  /** The holder of {@code node}'s agent Lease, valid or not; empty when there is no such Lease. */
+  public Optional<Holder> holder(String node) {
+    Lease lease = client.leases().inNamespace(namespace).withName(leaseName(node)).get();
+    if (lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null) {
+      return Optional.empty();
+    }
+    var spec = lease.getSpec();
+    Instant renewed = spec.getRenewTime().toInstant();
+    return Optional.of(new Holder(spec.getHolderIdentity(),
+        spec.getAcquireTime() == null ? renewed : spec.getAcquireTime().toInstant(), renewed));
+  }
+
+  /**
+   * When each node's agent Lease was last renewed, expired ones included: the leader's evidence of which nodes
+   * still have (or recently had) an agent.
+   */
+  public Map<String, Instant> lastRenewals() {
+    Map<String, Instant> renewed = new TreeMap<>();
+    for (Lease lease : client.leases().inNamespace(namespace).withLabel(AGENT_LABEL).list().getItems()) {
+      String node = lease.getMetadata().getLabels().get(AGENT_LABEL);
+      if (node != null && lease.getSpec() != null && lease.getSpec().getRenewTime() != null) {
+        renewed.merge(node, lease.getSpec().getRenewTime().toInstant(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    return renewed;
+  }
+
+  /** How long an agent Lease is valid without renewal. */
+  public Duration leaseDuration() {
+    return leaseDuration;
   }
 
   private static boolean valid(Lease lease, Instant now) {

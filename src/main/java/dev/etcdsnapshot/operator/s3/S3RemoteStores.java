@@ -6,6 +6,7 @@ import dev.etcdsnapshot.storage.s3.InvalidS3SettingException;
 import dev.etcdsnapshot.storage.s3.S3Settings;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * The S3 stores of the storage layer, configured afresh for each operation from what was just read from the
@@ -27,7 +28,8 @@ public final class S3RemoteStores implements RemoteStores {
   @Override
   public Opened open(S3Source source) throws S3ConfigException {
     S3Settings settings = settings(source);
-    return new Opened(S3SnapshotStore.open(settings), identity(settings));
+    return new Opened(S3SnapshotStore.open(settings), identity(settings),
+        settings.retentionSet() ? OptionalInt.of(settings.retention()) : OptionalInt.empty());
   }
 
   /** The validated settings; the message names the Secret and the key, never a value. */

@@ -102,8 +102,14 @@ public final class S3SecretReader {
       pems.addAll(new TreeMap<>(cm.getData()).values());
     }
     if (cm.getBinaryData() != null) {
-      for (String v : new TreeMap<>(cm.getBinaryData()).values()) {
-        pems.add(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+      for (var e : new TreeMap<>(cm.getBinaryData()).entrySet()) {
+        try {
+          pems.add(new String(Base64.getDecoder().decode(e.getValue() == null ? "" : e.getValue().trim()),
+              StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException notBase64) {
+          throw new S3ConfigException("binaryData key " + e.getKey() + " of ConfigMap " + namespace + "/"
+              + configMapName + " named by " + CA_NAME_KEY + " is not valid base64");
+        }
       }
     }
     return pems;

@@ -47,17 +47,36 @@ public final class ScheduleNodeEntries {
   }
 
   /**
-   * Claims {@code slot} for {@code node} with the given phase; false (no change) when the node already claimed
-   * this slot or a later one — the check that keeps a slot from running twice.
+   * Claims {@code slot} for {@code node} with the given phase, recording {@code agent} (this pod) as the claimant;
+   * false (no change) when the node already claimed this slot or a later one — the check that keeps a slot from
+   * running twice.
    */
-  public static boolean claim(EtcdSnapshotSchedule schedule, String node, Instant slot, String phase) {
+  public static boolean claim(EtcdSnapshotSchedule schedule, String node, Instant slot, String phase, String agent) {
     if (lastClaimed(schedule, node).filter(last -> !last.isBefore(slot)).isPresent()) {
       return false;
     }
     ScheduleNodeStatus e = entryFor(schedule, node);
     e.setLastScheduleTime(slot.toString());
+    e.setAgent(agent);
     e.setPhase(phase);
     e.setMessage(null);
+    refreshSummary(schedule);
+    return true;
+  }
+
+  /**
+   * Marks the node's run of {@code slot} Failed because the agent that was running it is gone; false when the entry
+   * is no longer that slot in phase Running (it finished, or moved on).
+   */
+  public static boolean failLostRun(EtcdSnapshotSchedule schedule, String node, String slot, String message) {
+    Optional<ScheduleNodeStatus> current = entry(schedule, node);
+    if (current.isEmpty() || !RUNNING.equals(current.get().getPhase())
+        || !Objects.equals(slot, current.get().getLastScheduleTime())) {
+      return false;
+    }
+    ScheduleNodeStatus e = entryFor(schedule, node);
+    e.setPhase(FAILED);
+    e.setMessage(message);
     refreshSummary(schedule);
     return true;
   }

@@ -40,4 +40,26 @@ class AgentLeasesTest {
         .withNewSpec().withHolderIdentity("x").endSpec().build()).create();
     assertThat(new AgentLeases(client, "other", clock, Duration.ofSeconds(30)).liveNodes()).isEmpty();
   }
+
+  @Test
+  void acquireTimeSaysSinceWhenTheHolderRenewedAlone() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
+    AgentLeases leases = new AgentLeases(client, "acq", clock, Duration.ofSeconds(30));
+    leases.renew("node-a", "pod-old");
+    clock.advance(Duration.ofSeconds(10));
+    leases.renew("node-a", "pod-new");
+    Instant takenOver = clock.instant();
+    clock.advance(Duration.ofSeconds(10));
+    leases.renew("node-a", "pod-new");
+    assertThat(leases.holder("node-a")).hasValueSatisfying(h -> {
+      assertThat(h.identity()).isEqualTo("pod-new");
+      assertThat(h.acquired()).as("a renewal by the same holder keeps it").isEqualTo(takenOver);
+      assertThat(h.renewed()).isEqualTo(clock.instant());
+    });
+    leases.renew("node-a", "pod-old");
+    assertThat(leases.holder("node-a").orElseThrow().acquired()).as("another holder resets it")
+        .isEqualTo(clock.instant());
+    assertThat(leases.lastRenewals()).containsEntry("node-a", clock.instant());
+    assertThat(leases.holder("node-none")).isEmpty();
+  }
 }

@@ -65,4 +65,18 @@ class S3SecretReaderTest {
     assertThatThrownBy(() -> reader.read("c", "s", Map.of()))
         .hasMessage("ConfigMap c/gone named by etcd-s3-endpoint-ca-name does not exist");
   }
+
+  @Test
+  void aCaConfigMapWhoseBinaryDataIsNotBase64IsNamedNotThrown() {
+    S3SecretReader reader = new S3SecretReader(client);
+    client.secrets().inNamespace("d").resource(new SecretBuilder().withNewMetadata().withName("s").endMetadata()
+        .addToData("etcd-s3-endpoint-ca-name", b64("bad-ca")).addToData("etcd-s3-secret-key", b64("hush"))
+        .build()).create();
+    client.configMaps().inNamespace("d").resource(new ConfigMapBuilder().withNewMetadata().withName("bad-ca")
+        .endMetadata().addToBinaryData("ca.der", "not base64 at all!").build()).create();
+
+    assertThatThrownBy(() -> reader.read("d", "s", Map.of()))
+        .isInstanceOf(S3ConfigException.class)
+        .hasMessage("binaryData key ca.der of ConfigMap d/bad-ca named by etcd-s3-endpoint-ca-name is not valid base64");
+  }
 }

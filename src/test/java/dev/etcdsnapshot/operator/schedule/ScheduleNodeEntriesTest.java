@@ -27,19 +27,19 @@ class ScheduleNodeEntriesTest {
   @Test
   void aSlotIsClaimedOncePerNode() {
     EtcdSnapshotSchedule s = schedule();
-    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING)).isTrue();
-    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING)).isFalse();
-    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT.minusSeconds(3600), ScheduleNodeEntries.RUNNING))
+    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING, "pod-1")).isTrue();
+    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING, "pod-1")).isFalse();
+    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT.minusSeconds(3600), ScheduleNodeEntries.RUNNING, "pod-1"))
         .as("an older slot is never taken after a newer one").isFalse();
-    assertThat(ScheduleNodeEntries.claim(s, "b", SLOT, ScheduleNodeEntries.RUNNING)).isTrue();
+    assertThat(ScheduleNodeEntries.claim(s, "b", SLOT, ScheduleNodeEntries.RUNNING, "pod-1")).isTrue();
     assertThat(s.getStatus().getLastScheduleTime()).isEqualTo(SLOT.toString());
   }
 
   @Test
   void lastSuccessWaitsForEveryNodeOfTheSlot() {
     EtcdSnapshotSchedule s = schedule();
-    ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING);
-    ScheduleNodeEntries.claim(s, "b", SLOT, ScheduleNodeEntries.RUNNING);
+    ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING, "pod-1");
+    ScheduleNodeEntries.claim(s, "b", SLOT, ScheduleNodeEntries.RUNNING, "pod-1");
     ScheduleNodeEntries.recordOutcome(s, "a", SLOT, ok("f-a"), SLOT.plusSeconds(2));
     assertThat(s.getStatus().getLastSuccessTime()).isNull();
     assertThat(s.getStatus().getLastSnapshotNames()).containsExactly("local-f-a-abc123");
@@ -51,7 +51,7 @@ class ScheduleNodeEntriesTest {
   @Test
   void failuresAndSkipsMakeTheScheduleDegraded() {
     EtcdSnapshotSchedule s = schedule();
-    ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING);
+    ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING, "pod-1");
     ScheduleNodeEntries.recordOutcome(s, "a", SLOT, new RunOutcome(RunOutcome.Kind.FAILED, "f", List.of(),
         "failed to save snapshot f: etcd unreachable", Optional.empty()), SLOT.plusSeconds(1));
     assertThat(ScheduleConditions.refreshDegraded(s, SLOT)).isTrue();
@@ -64,12 +64,29 @@ class ScheduleNodeEntriesTest {
     assertThat(ScheduleConditions.refreshDegraded(s, SLOT.plusSeconds(5))).as("unchanged: no write").isFalse();
 
     Instant next = SLOT.plusSeconds(3600);
-    ScheduleNodeEntries.claim(s, "a", next, ScheduleNodeEntries.RUNNING);
+    ScheduleNodeEntries.claim(s, "a", next, ScheduleNodeEntries.RUNNING, "pod-1");
     ScheduleNodeEntries.recordOutcome(s, "a", next, ok("g"), next.plusSeconds(1));
     ScheduleConditions.refreshDegraded(s, next);
     assertThat(s.getStatus().getConditions()).singleElement().satisfies(c -> {
       assertThat(c.getStatus()).isEqualTo("False");
       assertThat(c.getReason()).isEqualTo("SnapshotsSucceeded");
     });
+  }
+
+  @Test
+  void aLostRunIsFailedOnlyWhileItIsStillThatSlotRunning() {
+    EtcdSnapshotSchedule s = schedule();
+    ScheduleNodeEntries.claim(s, "a", SLOT, ScheduleNodeEntries.RUNNING, "pod-1");
+    assertThat(ScheduleNodeEntries.entry(s, "a").orElseThrow().getAgent()).isEqualTo("pod-1");
+    assertThat(ScheduleNodeEntries.failLostRun(s, "a", SLOT.minusSeconds(60).toString(), "gone"))
+        .as("another slot").isFalse();
+    assertThat(ScheduleNodeEntries.failLostRun(s, "a", SLOT.toString(), "gone")).isTrue();
+    assertThat(ScheduleNodeEntries.entry(s, "a").orElseThrow()).satisfies(e -> {
+      assertThat(e.getPhase()).isEqualTo(ScheduleNodeEntries.FAILED);
+      assertThat(e.getMessage()).isEqualTo("gone");
+    });
+    assertThat(ScheduleNodeEntries.failLostRun(s, "a", SLOT.toString(), "gone")).as("already failed").isFalse();
+    assertThat(ScheduleNodeEntries.claim(s, "a", SLOT.plusSeconds(3600), ScheduleNodeEntries.RUNNING, "pod-2"))
+        .as("the next slot proceeds").isTrue();
   }
 }
