@@ -3,6 +3,7 @@ package dev.etcdsnapshot.cli;
 import dev.etcdsnapshot.config.OperatorConfig;
 import dev.etcdsnapshot.config.PodEnvironment;
 import dev.etcdsnapshot.config.TokenFile;
+import dev.etcdsnapshot.engine.SnapshotZipWriter;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.operator.OperatorRuntime;
 import dev.etcdsnapshot.storage.s3.GoDuration;
@@ -65,6 +66,11 @@ public final class OperatorCommand implements Callable<Integer> {
           + "/var/lib/rancher/<flavor>/server/token when it exists)")
   String tokenFile;
 
+  @Option(names = "--compress-threads", paramLabel = "N",
+      description = "threads that compress a snapshot of a schedule or request with compress: true (default: half "
+          + "the processors, at least 1, at most 4, so that etcd and the API server keep the rest)")
+  Integer compressThreads;
+
   @Override
   public Integer call() throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
@@ -105,6 +111,7 @@ public final class OperatorCommand implements Callable<Integer> {
     return new OperatorConfig(node, env.podName().orElse(null), watched,
         podNamespace != null ? podNamespace : watched.stream().findFirst().orElse(null), etcd.settings(), dir, isDefault, interval,
         parsedFlavor, leaderElection, metricsPort, OperatorConfig.Timing.DEFAULT,
-        TokenFile.fromFlag("--token-file", tokenFile, TokenFile.defaultPath(parsedFlavor)));
+        TokenFile.fromFlag("--token-file", tokenFile, TokenFile.defaultPath(parsedFlavor)),
+        compressThreads == null ? SnapshotZipWriter.threadsBesideEtcd() : compressThreads);
   }
 }

@@ -16,8 +16,8 @@ public final class SnapshotOptions {
   boolean compress;
 
   @Option(names = "--compress-threads", paramLabel = "N",
-      description = "threads that compress a --snapshot-compress snapshot (default: half the processors, at least "
-          + "1, at most 4, so that etcd keeps the rest)")
+      description = "threads that compress a --snapshot-compress snapshot (default: every processor, at most 4; "
+          + "1 compresses as k3s does, leaving the other processors to etcd)")
   Integer compressThreads;
 
   @Option(names = {"--snapshot-retention", "--etcd-snapshot-retention"}, paramLabel = "N", defaultValue = "5",
@@ -38,7 +38,7 @@ public final class SnapshotOptions {
   /** The validated number of compression threads. */
   public int compressThreads() {
     if (compressThreads == null) {
-      return SnapshotZipWriter.defaultThreads();
+      return SnapshotZipWriter.threadsForCommand();
     }
     if (compressThreads < 1) {
       throw new IllegalArgumentException("--compress-threads must be 1 or more, got " + compressThreads);

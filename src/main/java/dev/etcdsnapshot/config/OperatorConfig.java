@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.config;
 
+import dev.etcdsnapshot.engine.SnapshotZipWriter;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.model.Flavor;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * @param metricsPort the port of /metrics, /healthz and /readyz ({@code --metrics-port}; 0 picks a free one)
  * @param timing the internal periods, tunable for tests
  * @param tokenFile the server token file whose fingerprint every snapshot records ({@code --token-file})
+ * @param compressThreads threads that compress a snapshot ({@code --compress-threads})
  */
 public record OperatorConfig(
     String nodeName,
@@ -41,7 +43,8 @@ public record OperatorConfig(
     boolean leaderElection,
     int metricsPort,
     Timing timing,
-    TokenFile tokenFile) {
+    TokenFile tokenFile,
+    int compressThreads) {
 
   /** The Lease the leader holds, in the operator's namespace. */
   public static final String LEADER_LEASE = "etcd-snapshot-operator-leader";
@@ -75,6 +78,17 @@ public record OperatorConfig(
     }
     timing = timing == null ? Timing.DEFAULT : timing;
     tokenFile = tokenFile == null ? TokenFile.NONE : tokenFile;
+    if (compressThreads < 1) {
+      throw new IllegalArgumentException("--compress-threads must be 1 or more, got " + compressThreads);
+    }
+  }
+
+  /** A configuration compressing on the agent's default threads: half the processors, so etcd keeps the rest. */
+  public OperatorConfig(String nodeName, String identity, Set<String> namespaces, String operatorNamespace,
+      EtcdConnectionSettings etcd, Path snapshotDir, boolean createSnapshotDir, Duration syncInterval, Flavor flavor,
+      boolean leaderElection, int metricsPort, Timing timing, TokenFile tokenFile) {
+    this(nodeName, identity, namespaces, operatorNamespace, etcd, snapshotDir, createSnapshotDir, syncInterval,
+        flavor, leaderElection, metricsPort, timing, tokenFile, SnapshotZipWriter.threadsBesideEtcd());
   }
 
   /** A configuration without a server token file: snapshots carry no token fingerprint. */
@@ -82,7 +96,7 @@ public record OperatorConfig(
       EtcdConnectionSettings etcd, Path snapshotDir, boolean createSnapshotDir, Duration syncInterval, Flavor flavor,
       boolean leaderElection, int metricsPort, Timing timing) {
     this(nodeName, identity, namespaces, operatorNamespace, etcd, snapshotDir, createSnapshotDir, syncInterval,
-        flavor, leaderElection, metricsPort, timing, TokenFile.NONE);
+        flavor, leaderElection, metricsPort, timing, TokenFile.NONE, SnapshotZipWriter.threadsBesideEtcd());
   }
 
   private static void requireNamespace(String what, String ns) {

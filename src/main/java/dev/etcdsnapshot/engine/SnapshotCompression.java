@@ -34,7 +34,7 @@ public final class SnapshotCompression {
    * @return the zip file
    */
   public static Path compress(Path raw, Instant time) throws IOException {
-    return compress(raw, time, new SnapshotZipWriter(SnapshotZipWriter.defaultThreads(), Deflater.DEFAULT_COMPRESSION),
+    return compress(raw, time, new SnapshotZipWriter(SnapshotZipWriter.threadsBesideEtcd(), Deflater.DEFAULT_COMPRESSION),
         null);
   }
 

@@ -49,7 +49,7 @@ public final class SnapshotEngine {
    * @param clock the only source of time
    */
   public SnapshotEngine(LocalSnapshotStore local, SnapshotSource source, Clock clock) {
-    this(local, source, clock, SnapshotZipWriter.defaultThreads());
+    this(local, source, clock, SnapshotZipWriter.threadsBesideEtcd());
   }
 
   /**

@@ -53,6 +53,9 @@ public final class SnapshotZipWriter {
   private static final long UNIX_FILE_0600 = 0100600L << 16;
   private static final int EXTENDED_TIMESTAMP = 0x5455;
 
+  /** Past four threads, compression is rarely what a snapshot waits for; the disk or the network is. */
+  private static final int MAX_DEFAULT_THREADS = 4;
+
   private final int threads;
   private final int level;
   private final boolean forceZip64;
@@ -77,9 +80,20 @@ public final class SnapshotZipWriter {
     this.forceZip64 = forceZip64;
   }
 
-  /** Threads for compression: half the processors (etcd and the API server run beside us), at least one. */
-  public static int defaultThreads() {
-    return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+  /**
+   * Threads for compression in the background (the operator's agents): half the processors, at least one, at most
+   * four, because etcd and the API server run on the same node.
+   */
+  public static int threadsBesideEtcd() {
+    return Math.max(1, Math.min(MAX_DEFAULT_THREADS, Runtime.getRuntime().availableProcessors() / 2));
+  }
+
+  /**
+   * Threads for compression someone waits for (the CLI's {@code save}): every processor, at most four, as pigz
+   * does; {@code --compress-threads 1} compresses on one, as k3s does.
+   */
+  public static int threadsForCommand() {
+    return Math.max(1, Math.min(MAX_DEFAULT_THREADS, Runtime.getRuntime().availableProcessors()));
   }
 
   /**

@@ -110,7 +110,7 @@ public final class OperatorRuntime implements AutoCloseable {
     LocalSnapshotStore local = new LocalSnapshotStore(config.snapshotDir(), config.createSnapshotDir(), node,
         SnapshotNames::parseTimestamp);
     EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(config.etcd());
-    SnapshotEngine engine = new SnapshotEngine(local, source, clock);
+    SnapshotEngine engine = new SnapshotEngine(local, source, clock, config.compressThreads());
     seedLastSuccess(engine, metrics, node);
     S3SecretReader reader = new S3SecretReader(client);
     S3RemoteStores stores = new S3RemoteStores();

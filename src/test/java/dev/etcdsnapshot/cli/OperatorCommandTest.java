@@ -41,6 +41,16 @@ class OperatorCommandTest {
     assertThat(c.metricsPort()).isEqualTo(8080);
     assertThat(c.snapshotDir()).isEqualTo(Path.of("/var/lib/rancher/k3s/server/db/snapshots"));
     assertThat(c.createSnapshotDir()).isTrue();
+    assertThat(c.compressThreads()).isEqualTo(
+        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)));
+  }
+
+  @Test
+  void compressThreadsAreAFlagAndAtLeastOne() {
+    assertThat(parse("--endpoints", "http://127.0.0.1:2379", "--compress-threads", "3").config(POD, null)
+        .compressThreads()).isEqualTo(3);
+    assertThatThrownBy(() -> parse("--endpoints", "http://127.0.0.1:2379", "--compress-threads", "0")
+        .config(POD, null)).hasMessage("--compress-threads must be 1 or more, got 0");
   }
 
   @Test
