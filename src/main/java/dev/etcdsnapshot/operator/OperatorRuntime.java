@@ -113,7 +113,7 @@ public final class OperatorRuntime implements AutoCloseable {
     SnapshotEngine engine = new SnapshotEngine(local, source, clock, config.compressThreads());
     seedLastSuccess(engine, metrics, node);
     S3SecretReader reader = new S3SecretReader(client);
-    S3RemoteStores stores = new S3RemoteStores();
+    S3RemoteStores stores = new S3RemoteStores(config.flavor());
     SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
     SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node);
     SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,

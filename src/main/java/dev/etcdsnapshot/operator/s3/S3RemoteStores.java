@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.operator.s3;
 
+import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.operator.agent.RemoteStores;
 import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.storage.s3.InvalidS3SettingException;
@@ -15,6 +16,13 @@ import java.util.OptionalInt;
  */
 public final class S3RemoteStores implements RemoteStores {
 
+  private final String metadataPrefix;
+
+  /** @param flavor whose user metadata keys the objects carry ({@code k3s-node-name} or {@code rke2-node-name}) */
+  public S3RemoteStores(Flavor flavor) {
+    this.metadataPrefix = flavor.program();
+  }
+
   @Override
   public void validate(S3Source source) throws S3ConfigException {
     settings(source);
@@ -28,7 +36,7 @@ public final class S3RemoteStores implements RemoteStores {
   @Override
   public Opened open(S3Source source) throws S3ConfigException {
     S3Settings settings = settings(source);
-    return new Opened(S3SnapshotStore.open(settings), identity(settings),
+    return new Opened(S3SnapshotStore.builder(settings).metadataPrefix(metadataPrefix).build(), identity(settings),
         settings.retentionSet() ? OptionalInt.of(settings.retention()) : OptionalInt.empty());
   }
 
