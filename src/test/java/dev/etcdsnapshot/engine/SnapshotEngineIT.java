@@ -232,6 +232,45 @@ class SnapshotEngineIT {
     assertThat(listing()).isEmpty();
   }
 
+  /** A disk that fills up mid-stream is reported as such, not as a lost connection to etcd. */
+  @Test
+  void aWriteThatFailsMidStreamIsReportedAsTheWriteFailure() throws Exception {
+    try (EtcdCluster full = EtcdCluster.start(1)) {
+      full.loadKeys(100, 64 * 1024);
+      try (EtcdSnapshotSource real =
+          EtcdSnapshotSource.forSingleEndpoint(EtcdConnectionSettings.of(full.member(0).clientUrl()))) {
+        SnapshotSource diskFills = new SnapshotSource() {
+          @Override
+          public long writeTo(OutputStream out) throws IOException {
+            return real.writeTo(new java.io.FilterOutputStream(out) {
+              long written;
+
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                if (written > 1024 * 1024) {
+                  throw new IOException("No space left on device");
+                }
+                out.write(b, off, len);
+                written += len;
+              }
+            });
+          }
+
+          @Override
+          public String describe() {
+            return real.describe();
+          }
+        };
+
+        SaveResult result = engine(diskFills, Instant.ofEpochSecond(1_700_000_000)).save(SaveRequest.of("on-demand"));
+
+        assertThat(result.failures()).singleElement().extracting(SnapshotFailure::message)
+            .isEqualTo("failed to save snapshot on-demand-node1-1700000000: No space left on device");
+      }
+    }
+    assertThat(listing()).isEmpty();
+  }
+
   @Test
   void unreachableEtcdIsOneClearFailureAndLeavesNothing() throws Exception {
     try (EtcdSnapshotSource nowhere = EtcdSnapshotSource.forSingleEndpoint(EtcdConnectionSettings.of("http://127.0.0.1:1"))) {

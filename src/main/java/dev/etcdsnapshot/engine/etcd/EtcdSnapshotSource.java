@@ -8,6 +8,7 @@ import io.etcd.jetcd.cluster.MemberListResponse;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -73,13 +74,46 @@ public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
   public long writeTo(OutputStream out) throws IOException {
     Client c = client();
     requireVotingMember(c);
+    WriteWatch watched = new WriteWatch(out);
     try {
-      return c.getMaintenanceClient().snapshot(out).get();
+      return c.getMaintenanceClient().snapshot(watched).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("snapshot from " + describe() + " interrupted", e);
     } catch (ExecutionException e) {
+      if (watched.failure != null) {
+        // Our side failed (the disk, or the compressor reading behind the file), not etcd: say that, not
+        // "connection lost", which is how jetcd reports any IOException of the stream it writes to.
+        throw watched.failure;
+      }
       throw failure("snapshot stream from", e.getCause());
+    }
+  }
+
+  /** Remembers the first failure of the caller's stream, so it is not mistaken for one of etcd's. */
+  private static final class WriteWatch extends FilterOutputStream {
+    private volatile IOException failure;
+
+    WriteWatch(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (failure != null) {
+        throw failure; // jetcd keeps delivering chunks after a failed write; none of them is written
+      }
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
     }
   }
 
