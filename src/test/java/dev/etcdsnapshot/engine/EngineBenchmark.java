@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 2's performance figures, each against {@code etcdctl snapshot save} of the same member in the same run:
- * the engine's save throughput in a warm JVM, the whole {@code save} command in a fresh JVM (the shaded jar, as a
- * user runs it), and the peak RSS of {@code save} with {@code -Xmx64m} on a small and a large database; plus a
+ * the engine's save throughput in a warm JVM, the whole {@code save} command in a fresh JVM (the shaded jar run with
+ * {@code java -jar}, and through {@code bin/etcd-snapshot-operator} with its class-data-sharing archive), and the
+ * peak RSS of {@code save} with {@code -Xmx64m} on a small and a large database; plus a
  * byte-for-byte comparison with etcdctl's file of the same revision. Not a {@code *Test}: run it with
  * {@code bench/engine.sh}; rows are appended to {@code BENCHMARKS.md}.
  */
@@ -61,9 +62,12 @@ class EngineBenchmark {
         for (int i = 0; i < 2; i++) {
           engineSave(engine, dir); // warm-up
         }
+        launcherSave(endpoint, dir); // writes the launcher's class-data-sharing archive
+        clear(dir);
         List<Double> etcdctl = new ArrayList<>();
         List<Double> inJvm = new ArrayList<>();
         List<Double> command = new ArrayList<>();
+        List<Double> launcher = new ArrayList<>();
         List<Double> commandSmallHeap = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
         for (int r = 0; r < ROUNDS; r++) {
@@ -72,13 +76,15 @@ class EngineBenchmark {
           inJvm.add(engineSave(engine, dir));
           command.add(cliSave(endpoint, dir, false).seconds());
           clear(dir);
+          launcher.add(launcherSave(endpoint, dir).seconds());
+          clear(dir);
           Run small = cliSave(endpoint, dir, true);
           commandSmallHeap.add(small.seconds());
           rss.add(small.maxRssMiB());
           clear(dir);
         }
         report(db, smallDb, smallRss, identical, Stats.of(etcdctl), Stats.of(inJvm), Stats.of(command),
-            Stats.of(commandSmallHeap), Stats.of(rss));
+            Stats.of(launcher), Stats.of(commandSmallHeap), Stats.of(rss));
       }
     }
   }
@@ -117,8 +123,15 @@ class EngineBenchmark {
     return Measured.run(command, Map.of());
   }
 
+  /** {@code bin/etcd-snapshot-operator save}: the same jar with its class-data-sharing archive. */
+  private Run launcherSave(String endpoint, Path dir) throws Exception {
+    return Measured.run(List.of("bin/etcd-snapshot-operator", "save", "--endpoints", endpoint, "--dir",
+        dir.toString(), "--node-name", "bench", "--name", "launcher"), Map.of("ETCD_SNAPSHOT_JAR", JAR.toString(),
+        "ETCD_SNAPSHOT_CDS_DIR", tmp.resolve("cds").toString(), "JAVA_HOME", System.getProperty("java.home")));
+  }
+
   private void report(long db, long smallDb, double smallRss, boolean identical, Stats etcdctl, Stats inJvm,
-      Stats command, Stats commandSmallHeap, Stats rss) throws IOException {
+      Stats command, Stats launcher, Stats commandSmallHeap, Stats rss) throws IOException {
     double mib = db / (double) (1L << 20);
     String row = String.join(" | ", "",
         Instant.now().toString().substring(0, 16) + "Z",
@@ -129,6 +142,8 @@ class EngineBenchmark {
             etcdctl.median() / inJvm.median()),
         command.format("%.2f") + " s",
         String.format("**%.2f×**", command.median() / etcdctl.median()),
+        launcher.format("%.2f") + " s",
+        String.format("**%.2f×**", launcher.median() / etcdctl.median()),
         commandSmallHeap.format("%.2f") + " s",
         String.format("%.0f MiB at %.0f MiB, %s MiB at %.0f MiB", smallRss, smallDb / (double) (1L << 20),
             rss.format("%.0f"), mib),
