@@ -86,7 +86,6 @@ class OperatorLatencyBenchmark {
             .max().orElse(0);
       }
       String row = row(requests, snapshotBytes, toStart, toObject);
-      System.out.println(row);
       append(row);
       assertThat(toStart).hasSize(requests);
     }
