@@ -6,15 +6,13 @@ import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleStatus;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
+import dev.etcdsnapshot.operator.MutableClock;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -179,33 +177,5 @@ class ScheduleMetricsTest {
 
   private static StoredSnapshot snapshot(String name, Instant at) {
     return new StoredSnapshot(name, StorageKind.LOCAL, "file:///s/" + name, 1, at, "node-a", null, Map.of());
-  }
-
-  /** A clock the test moves. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant t) {
-      now = t;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
