@@ -13,50 +13,18 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.zip.Deflater;
 import java.util.zip.ZipInputStream;
 
 /**
- * k3s's snapshot compression (k3s-compat §5.2): a zip beside the raw file holding exactly one Deflate entry named
- * after the raw file, mode 0600; the raw file is removed whether or not compression worked.
+ * k3s's snapshot archive on disk (k3s-compat §5.2): written as a {@code .zip.part} file, mode 0600, holding exactly
+ * one Deflate entry named after the raw snapshot (see {@link SnapshotZipWriter}); and unzipped again, insisting on
+ * that single entry as k3s's restore does.
  */
 public final class SnapshotCompression {
 
   private static final int BUFFER = 64 * 1024;
 
   private SnapshotCompression() {}
-
-  /**
-   * Compresses {@code raw} into {@code <raw>.zip} (written as {@code <raw>.zip.part}, fsynced, renamed) and removes
-   * the raw file. On failure neither the zip nor the raw file is left.
-   *
-   * @param time the snapshot time, recorded as the entry's modification time
-   * @return the zip file
-   */
-  public static Path compress(Path raw, Instant time) throws IOException {
-    return compress(raw, time, new SnapshotZipWriter(SnapshotZipWriter.threadsBesideEtcd(), Deflater.DEFAULT_COMPRESSION),
-        null);
-  }
-
-  /** As {@link #compress(Path, Instant)} with the given writer; {@code zipDigest}, when given, sees the zip. */
-  static Path compress(Path raw, Instant time, SnapshotZipWriter writer, MessageDigest zipDigest)
-      throws IOException {
-    Path dir = raw.toAbsolutePath().getParent();
-    String rawName = raw.getFileName().toString();
-    Path zip = SnapshotLayout.localFile(dir, rawName + SnapshotLayout.ZIP_SUFFIX);
-    Path part = SnapshotLayout.zipPartFile(dir, rawName);
-    try (InputStream in = Files.newInputStream(raw)) {
-      writeZip(in, part, rawName, time, writer, zipDigest);
-      PrivateFiles.moveAtomically(part, zip);
-      return zip;
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(zip);
-      throw new IOException("failed to compress snapshot: " + e.getMessage(), e);
-    } finally {
-      Files.deleteIfExists(part);
-      Files.deleteIfExists(raw);
-    }
-  }
 
   /**
    * Writes the single-entry zip of {@code in} to {@code part} (created 0600, fsynced); the caller renames it into

@@ -102,7 +102,7 @@ public final class SnapshotEngine {
           writer.writeRaw(rawName, stored);
         }
       } catch (IOException | RuntimeException e) {
-        // Whatever broke the stream, the .part file is gone (see stream) and the failure is reported, not thrown.
+        // Whatever broke the stream, no .part file is left (SnapshotWriter) and the failure is reported, not thrown.
         return failedSave(fileName, saveFailure(fileName, Messages.of(e)));
       }
       String sha256 = stored == null ? null : HexFormat.of().formatHex(stored.digest());

@@ -3,33 +3,36 @@ package dev.etcdsnapshot.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotCompressionTest {
 
+  private static final SnapshotZipWriter WRITER = new SnapshotZipWriter(2, Deflater.DEFAULT_COMPRESSION);
+
   @TempDir Path tmp;
 
   @Test
-  void compressWritesOneDeflatedEntryNamedAfterTheRawFileAndRemovesIt() throws Exception {
+  void theZipIsPrivateWithOneDeflatedEntryNamedAfterTheRawFile() throws Exception {
     byte[] bytes = SnapshotIntegrityTest.snapshotBytes(8);
-    Path raw = tmp.resolve("etcd-snapshot-n1-1700000000");
-    Files.write(raw, bytes);
     Instant time = Instant.ofEpochSecond(1700000000);
+    Path part = tmp.resolve("etcd-snapshot-n1-1700000000.zip.part");
 
-    Path zip = SnapshotCompression.compress(raw, time);
+    SnapshotCompression.writeZip(new ByteArrayInputStream(bytes), part, "etcd-snapshot-n1-1700000000", time, WRITER,
+        null);
 
-    assertThat(zip.getFileName().toString()).isEqualTo("etcd-snapshot-n1-1700000000.zip");
-    assertThat(raw).doesNotExist();
-    assertThat(tmp.resolve("etcd-snapshot-n1-1700000000.zip.part")).doesNotExist();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(zip))).isEqualTo("rw-------");
-    try (ZipFile file = new ZipFile(zip.toFile())) {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(part))).isEqualTo("rw-------");
+    try (ZipFile file = new ZipFile(part.toFile())) {
       assertThat(file.size()).isEqualTo(1);
       ZipEntry entry = file.entries().nextElement();
       assertThat(entry.getName()).isEqualTo("etcd-snapshot-n1-1700000000");
@@ -42,9 +45,9 @@ class SnapshotCompressionTest {
   @Test
   void decompressRestoresTheRawBytesPrivately() throws Exception {
     byte[] bytes = SnapshotIntegrityTest.snapshotBytes(3);
-    Path raw = tmp.resolve("on-demand-n1-5");
-    Files.write(raw, bytes);
-    Path zip = SnapshotCompression.compress(raw, Instant.ofEpochSecond(5));
+    Path zip = tmp.resolve("on-demand-n1-5.zip");
+    SnapshotCompression.writeZip(new ByteArrayInputStream(bytes), zip, "on-demand-n1-5", Instant.ofEpochSecond(5),
+        WRITER, null);
 
     Path restored = tmp.resolve("restored");
     SnapshotCompression.decompress(zip, restored);
@@ -54,15 +57,23 @@ class SnapshotCompressionTest {
     assertThat(tmp.resolve("restored.part")).doesNotExist();
   }
 
+  /** k3s's restore insists on exactly one entry; so do we, and a refused archive leaves no half-written file. */
   @Test
-  void aFailedCompressionLeavesNeitherZipNorRawFile() throws Exception {
-    Path raw = tmp.resolve("on-demand-n1-5");
-    Files.createDirectory(raw); // a directory cannot be read as a file
+  void decompressRefusesASecondEntryAndLeavesNothing() throws Exception {
+    Path zip = tmp.resolve("two.zip");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+      for (String name : new String[] {"a", "b"}) {
+        out.putNextEntry(new ZipEntry(name));
+        out.write(new byte[] {1, 2, 3});
+        out.closeEntry();
+      }
+    }
+    Files.write(zip, bytes.toByteArray());
 
-    assertThatThrownBy(() -> SnapshotCompression.compress(raw, Instant.EPOCH))
-        .hasMessageStartingWith("failed to compress snapshot: ");
-    assertThat(tmp.resolve("on-demand-n1-5.zip")).doesNotExist();
-    assertThat(tmp.resolve("on-demand-n1-5.zip.part")).doesNotExist();
-    assertThat(raw).doesNotExist();
+    assertThatThrownBy(() -> SnapshotCompression.decompress(zip, tmp.resolve("restored")))
+        .hasMessage("unexpected compressed etcd snapshot contents: more than one entry");
+    assertThat(tmp.resolve("restored")).doesNotExist();
+    assertThat(tmp.resolve("restored.part")).doesNotExist();
   }
 }
