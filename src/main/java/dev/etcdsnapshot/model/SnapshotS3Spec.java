@@ -80,8 +80,9 @@ public class SnapshotS3Spec {
 
   @Default("node")
   @JsonPropertyDescription(
-      "RetentionScope says whose snapshots count towards the retention: node (each node keeps its own " +
-      "newest, the default) or cluster (all nodes together, as k3s does).")
+      "RetentionScope says whose snapshots count towards the retention: node (the default: each node keeps " +
+      "its newest objects named <name>-<node>-<unix seconds>[.zip], newest by the time in the name) or cluster " +
+      "(every object whose name starts with <name>, newest by LastModified, as k3s does).")
   private S3RetentionScope retentionScope;
 
   public NameRef getSecretRef() {
