@@ -43,6 +43,18 @@ class LauncherIT {
     assertThat(archives(cache)).hasSize(2);
   }
 
+  /** The JVM trusts what it maps, so a cache directory others may write to is never used. */
+  @Test
+  void aCacheOthersCanWriteToIsNotUsed() throws Exception {
+    Path jar = TestJar.require();
+    Path cache = Files.createDirectory(tmp.resolve("shared"));
+    Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    Result run = launch(Map.of("ETCD_SNAPSHOT_JAR", jar.toString(), "ETCD_SNAPSHOT_CDS_DIR", cache.toString(),
+        "JAVA_HOME", System.getProperty("java.home")), "--version");
+    assertThat(run.code).isZero();
+    assertThat(archives(cache)).isEmpty();
+  }
+
   @Test
   void anUnwritableCacheOnlyMeansNoArchiveAndAMissingJarIsNamed() throws Exception {
     Path jar = TestJar.require();
@@ -67,10 +79,15 @@ class LauncherIT {
     builder.environment().putAll(env);
     Path err = tmp.resolve("stderr");
     builder.redirectError(err.toFile());
+    Path out = tmp.resolve("stdout");
+    builder.redirectOutput(out.toFile());
     Process p = builder.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int code = p.waitFor();
-    return new Result(code, out, Files.readString(err));
+    try {
+      assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the launcher returned").isTrue();
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err));
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   private static List<String> archives(Path cache) throws IOException {
