@@ -129,7 +129,9 @@ class AgentIT {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.objects("node-r"))
         .noneMatch(o -> found.equals(o.getSpec().getSnapshotName())));
     // As k3s, whose finalizer handler reports every deletion: once, though the sync that removed it and both
-    // pods' watches all saw it go.
+    // pods' watches all saw it go. Wait for the first, then give the others time to (wrongly) add a second.
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events("default",
+        "ETCDSnapshotDeleted")).anyMatch(e -> foundObject.equals(e.getInvolvedObject().getName())));
     Thread.sleep(1000);
     assertThat(harness.events("default", "ETCDSnapshotDeleted"))
         .filteredOn(e -> foundObject.equals(e.getInvolvedObject().getName()))

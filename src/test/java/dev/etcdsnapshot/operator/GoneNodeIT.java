@@ -159,6 +159,10 @@ class GoneNodeIT {
     assertThat(harness.objects("member-live")).hasSize(1);
     assertThat(client.resource(s3Object).get()).as("S3 objects stay").isNotNull();
 
+    // The Events follow the deletions they report: wait for the last of them first.
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events("default",
+        "ETCDSnapshotDeleted")).extracting(e -> e.getInvolvedObject().getName())
+        .containsAll(goneObjects.stream().map(o -> o.getMetadata().getName()).toList()));
     assertThat(harness.events("default", "ETCDSnapshotNodeGone")).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getInvolvedObject().getKind()).isEqualTo("Node");

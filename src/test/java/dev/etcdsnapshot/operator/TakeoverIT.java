@@ -166,9 +166,10 @@ class TakeoverIT {
           assertThat(c.getStatus()).isEqualTo("True");
           assertThat(c.getReason()).isEqualTo("SnapshotFailed");
         });
-    assertThat(harness.events(OperatorHarness.NS, "SnapshotFailed"))
-        .filteredOn(e -> "lost".equals(e.getInvolvedObject().getName()))
-        .singleElement().satisfies(e -> assertThat(e.getMessage()).startsWith("Slot " + s1 + " on node node-r failed"));
+    // The Event follows the status write: wait for it.
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events(OperatorHarness.NS,
+        "SnapshotFailed")).filteredOn(e -> "lost".equals(e.getInvolvedObject().getName()))
+        .singleElement().satisfies(e -> assertThat(e.getMessage()).startsWith("Slot " + s1 + " on node node-r failed")));
     assertThat(files("node-r", "lost")).isEmpty();
 
     Instant s2 = cron.nextAfter(s1).get();
@@ -276,9 +277,9 @@ class TakeoverIT {
     clock.set(s2.plus(Duration.ofMinutes(90)));
     startPod("node-m", "pod-m3");
     awaitEntry("catchup", "node-m", s2, "Missed");
-    assertThat(harness.events(OperatorHarness.NS, "SnapshotMissed"))
-        .filteredOn(e -> "catchup".equals(e.getInvolvedObject().getName()))
-        .singleElement().satisfies(e -> assertThat(e.getMessage()).contains("Slot " + s2));
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events(OperatorHarness.NS,
+        "SnapshotMissed")).filteredOn(e -> "catchup".equals(e.getInvolvedObject().getName()))
+        .singleElement().satisfies(e -> assertThat(e.getMessage()).contains("Slot " + s2)));
     Thread.sleep(1000);
     assertThat(files("node-m", "catchup")).hasSize(1);
 
