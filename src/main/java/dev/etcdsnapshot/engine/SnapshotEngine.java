@@ -152,7 +152,7 @@ public final class SnapshotEngine {
    */
   private static StoredSnapshot recordedWith(String tokenHash, StoredSnapshot s) {
     return tokenHash == null ? s : new StoredSnapshot(s.fileName(), s.kind(), s.location(), s.size(), s.createdAt(),
-        s.nodeName(), tokenHash, s.metadata());
+        s.modifiedAt(), s.nodeName(), tokenHash, s.metadata());
   }
 
   private void upload(SnapshotStore store, StoredSnapshot saved, SaveRequest request, Instant time, String sha256,

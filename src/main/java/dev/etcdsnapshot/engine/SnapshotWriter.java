@@ -84,11 +84,30 @@ final class SnapshotWriter {
       if (compressionFailure != null) {
         throw compressionFailure;
       }
+      requireRestorable(zipPart);
       PrivateFiles.moveAtomically(zipPart, target);
       return target;
     } finally {
+      // Also after an Error: a compressor left waiting would hold the deleted raw file's disk space.
+      raw.abandon(new IOException("the save ended"));
       Files.deleteIfExists(part);
       Files.deleteIfExists(zipPart);
+    }
+  }
+
+  /**
+   * Reads the finished zip back the way a restore will (its single entry inflated, etcd's trailer checked): the
+   * archive is written by our own code, and a snapshot that cannot be restored must never be reported saved.
+   */
+  private static void requireRestorable(Path zip) throws IOException {
+    IntegrityReport report;
+    try (InputStream in = Files.newInputStream(zip)) {
+      report = SnapshotIntegrity.verifyZipped(in);
+    } catch (IOException e) {
+      throw new IOException("failed to compress snapshot: the written zip does not read back: " + e.getMessage(), e);
+    }
+    if (!report.ok()) {
+      throw new IOException("failed to compress snapshot: the written zip does not read back: " + report.describe());
     }
   }
 

@@ -82,6 +82,9 @@ public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
       throw new IOException("snapshot from " + describe() + " interrupted", e);
     } catch (ExecutionException e) {
       if (watched.failure != null) {
+        // jetcd keeps the call streaming after a failed write; closing the client cancels it, so that etcd does not
+        // go on sending the whole database to nobody (the next save connects again).
+        close();
         // Our side failed (the disk, or the compressor reading behind the file), not etcd: say that, not
         // "connection lost", which is how jetcd reports any IOException of the stream it writes to.
         throw watched.failure;
@@ -106,7 +109,7 @@ public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       if (failure != null) {
-        throw failure; // jetcd keeps delivering chunks after a failed write; none of them is written
+        throw failure; // chunks still in flight before the call is cancelled are not written
       }
       try {
         out.write(b, off, len);
