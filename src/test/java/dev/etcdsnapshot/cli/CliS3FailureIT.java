@@ -1,6 +1,7 @@
 package dev.etcdsnapshot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.etcdsnapshot.testing.EtcdCluster;
 import dev.etcdsnapshot.testing.GatedProxy;
@@ -8,6 +9,7 @@ import dev.etcdsnapshot.testing.LogCapture;
 import dev.etcdsnapshot.testing.S3Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -58,7 +60,9 @@ class CliS3FailureIT {
       assertThat(server.client().listMultipartUploads(l -> l.bucket(BUCKET)).uploads()).hasSize(1);
       server.stop();
       proxy.release();
-      Thread.sleep(1500); // the parts fail against the dead server; the abort retries until it is back
+      // The parts fail against the dead server (retries included); only then does the abort start, and its first
+      // attempt (a DELETE the proxy counts though it cannot forward it) says so. The abort retries until S3 is back.
+      await().atMost(Duration.ofSeconds(60)).until(() -> proxy.requests("DELETE") >= 1);
       server.restart();
       run = save.get(120, TimeUnit.SECONDS);
       assertThat(logs.text()).doesNotContain(S3Server.ACCESS_KEY, S3Server.SECRET_KEY);

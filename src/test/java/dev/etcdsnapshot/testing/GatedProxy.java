@@ -58,7 +58,8 @@ public final class GatedProxy implements AutoCloseable {
 
   /**
    * Requests seen with this method ({@code HEAD}, {@code GET}, ...): request lines found at the start of a line of
-   * client-to-server traffic. Exact for requests without bodies; a body could in theory contain such a line.
+   * client-to-server traffic, those of connections refused because the server is down included. Exact for
+   * requests without bodies; a body could in theory contain such a line.
    */
   public int requests(String method) {
     AtomicInteger n = requests.get(method);
@@ -79,25 +80,52 @@ public final class GatedProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
-        Socket target;
-        try {
-          target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        } catch (IOException e) {
-          client.close(); // the server is down: the client sees the connection fail
-          continue;
-        }
-        pump(client.getInputStream(), target.getOutputStream(), true, client, target);
-        pump(target.getInputStream(), client.getOutputStream(), false, client, target);
+        Thread connection = new Thread(() -> connect(client), "gated-proxy-connection");
+        connection.setDaemon(true);
+        connection.start();
       } catch (IOException e) {
         return; // closed
       }
     }
   }
 
-  private void pump(InputStream in, OutputStream out, boolean gated, Socket a, Socket b) {
+  /**
+   * Reads the client's first bytes before connecting to the target, so that a request is counted even while the
+   * server is down (the client then sees its connection closed, as with a dead server).
+   */
+  private void connect(Socket client) {
+    try {
+      byte[] first = new byte[64 * 1024];
+      int n = client.getInputStream().read(first);
+      if (n < 0) {
+        client.close();
+        return;
+      }
+      String carry = countRequestLines("\n", new String(first, 0, n, StandardCharsets.ISO_8859_1));
+      Socket target;
+      try {
+        target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+      } catch (IOException e) {
+        client.close();
+        return;
+      }
+      forwarded.addAndGet(n);
+      target.getOutputStream().write(first, 0, n);
+      pump(client.getInputStream(), target.getOutputStream(), true, carry, client, target);
+      pump(target.getInputStream(), client.getOutputStream(), false, "\n", client, target);
+    } catch (IOException e) {
+      try {
+        client.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+  }
+
+  private void pump(InputStream in, OutputStream out, boolean gated, String tail, Socket a, Socket b) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[64 * 1024];
-      String carry = "\n";
+      String carry = tail;
       try (a; b) {
         for (int n; (n = in.read(buf)) >= 0; ) {
           if (gated) {
