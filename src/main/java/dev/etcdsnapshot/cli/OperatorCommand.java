@@ -63,7 +63,7 @@ public final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--token-file", paramLabel = "FILE",
       description = "the server token file, read before every save to record its fingerprint (12 hex of "
           + "SHA-256, never the token) with each snapshot, as k3s does; empty for none (default: "
-          + "/var/lib/rancher/<flavor>/server/token when it exists)")
+          + "/var/lib/rancher/<flavor>/server/token when it exists; unreadable, it is warned about and skipped)")
   String tokenFile;
 
   @Option(names = "--compress-threads", paramLabel = "N",

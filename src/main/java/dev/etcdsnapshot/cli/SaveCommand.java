@@ -48,7 +48,8 @@ public final class SaveCommand implements Callable<Integer> {
 
   @Option(names = "--token-file", paramLabel = "FILE",
       description = "the server token file whose fingerprint (12 hex of SHA-256, never the token) the S3 object "
-          + "records, as k3s does; empty for none (default: /var/lib/rancher/<flavor>/server/token when it exists)")
+          + "records, as k3s does; empty for none (default: /var/lib/rancher/<flavor>/server/token when it exists; "
+          + "unreadable, it is warned about and skipped)")
   String tokenFile;
 
   @Override
@@ -92,7 +93,9 @@ public final class SaveCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     try {
-      return file.currentHash().orElse(null);
+      TokenFile.Fingerprint fingerprint = file.fingerprint();
+      fingerprint.warning().ifPresent(w -> spec.commandLine().getErr().println("Warning: " + w));
+      return fingerprint.hash().orElse(null);
     } catch (IOException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

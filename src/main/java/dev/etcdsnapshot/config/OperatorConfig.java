@@ -119,7 +119,8 @@ public record OperatorConfig(
    * @param leaseRenew how often an agent renews it
    * @param requestRecheck how often the leader looks at an unfinished request (to notice agents gone)
    * @param agentGrace how long a new request waits for agents without a Lease yet
-   * @param nodeGoneAfter how long after its agent Lease was last renewed a node without a Node object is gone
+   * @param nodeGoneAfter how long after its agent Lease was last renewed a node without a Node object is gone (a
+   *     node that never had an agent Lease never is)
    */
   public record Timing(Duration scheduleMaxWait, Duration leaseDuration, Duration leaseRenew,
       Duration requestRecheck, Duration agentGrace, Duration nodeGoneAfter) {

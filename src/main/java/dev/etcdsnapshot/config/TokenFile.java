@@ -11,12 +11,12 @@ import java.util.Optional;
 /**
  * Where the distribution's server token is read from, afresh before every save (a rotated token is picked up
  * without a restart), to record its fingerprint with each snapshot ({@link ServerToken}). The distribution's
- * default file may be missing — a node without one (kubeadm, external etcd) records no fingerprint — while a file
- * given on the command line must exist.
+ * default file may be missing or unreadable — a node without one (kubeadm, external etcd) records no fingerprint —
+ * while a file given on the command line must exist and be readable.
  *
  * @param path the file, or {@code null} for none
  * @param flag the flag that named it, for messages ({@code --token-file})
- * @param required whether a missing file is an error rather than "no fingerprint"
+ * @param required whether a missing or unreadable file is an error rather than "no fingerprint"
  */
 public record TokenFile(Path path, String flag, boolean required) {
 
@@ -54,25 +54,53 @@ public record TokenFile(Path path, String flag, boolean required) {
   }
 
   /**
-   * The fingerprint of the token in the file now; empty when there is no file to read (none configured, or the
-   * optional default missing) or its content is not a token k3s would hash.
+   * What reading the token file before a save gave: the fingerprint to record, or none, with a warning to show
+   * when the absence is worth one (never the token).
    *
-   * @throws IOException naming the flag and the file (never the content) when a required file has gone or any file
-   *     cannot be read
+   * @param hash the 12-hex fingerprint, empty for none
+   * @param warning why there is none although a file was expected to give one, empty when there is nothing to say
    */
-  public Optional<String> currentHash() throws IOException {
-    if (path == null) {
-      return Optional.empty();
+  public record Fingerprint(Optional<String> hash, Optional<String> warning) {
+
+    static final Fingerprint NONE = new Fingerprint(Optional.empty(), Optional.empty());
+
+    static Fingerprint none(String warning) {
+      return new Fingerprint(Optional.empty(), Optional.of(warning));
     }
+  }
+
+  /**
+   * The fingerprint of the token in the file now, or none: no file configured, the optional default missing or
+   * unreadable (with a warning), or content that is not a token k3s would hash (with a warning). Only a file given
+   * with the flag must be readable.
+   *
+   * @throws IOException naming the flag and the file (never the content) when a required file has gone or cannot
+   *     be read
+   */
+  public Fingerprint fingerprint() throws IOException {
+    if (path == null) {
+      return Fingerprint.NONE;
+    }
+    Optional<String> hash;
     try {
-      return ServerToken.hashOfFile(path);
+      hash = ServerToken.hashOfFile(path);
     } catch (NoSuchFileException e) {
       if (required) {
         throw new NoSuchFileException(path.toString(), null, flag + " names a file that no longer exists");
       }
-      return Optional.empty();
+      return Fingerprint.NONE;
     } catch (IOException e) {
-      throw new IOException(flag + " " + path + " cannot be read: " + e.getClass().getSimpleName(), e);
+      if (required) {
+        throw new IOException(flag + " " + path + " cannot be read: " + e.getClass().getSimpleName(), e);
+      }
+      // The default file is a best effort, as when it is missing: a snapshot without a fingerprint beats none.
+      return Fingerprint.none("The server token file " + path + " cannot be read (" + e.getClass().getSimpleName()
+          + "); snapshots get no token hash (give " + flag + " to name another file, or " + flag + "= for none)");
     }
+    if (hash.isEmpty()) {
+      return Fingerprint.none("The server token in " + path + " is not in a form k3s fingerprints (K10<CA hash>::"
+          + "<user>:<password> or a bare password); snapshots get no token hash");
+    }
+    return new Fingerprint(hash, Optional.empty());
   }
 }

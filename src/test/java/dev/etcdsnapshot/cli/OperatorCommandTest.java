@@ -88,7 +88,7 @@ class OperatorCommandTest {
     Path token = Files.writeString(tmp.resolve("token"), "K10::server:s3cr3t-p4ss\n");
     OperatorConfig given = parse("--token-file", token.toString()).config(POD, null);
     assertThat(given.tokenFile().required()).isTrue();
-    assertThat(given.tokenFile().currentHash()).contains("9f3c8c498b93");
+    assertThat(given.tokenFile().fingerprint().hash()).contains("9f3c8c498b93");
     assertThatThrownBy(() -> parse("--token-file", tmp.resolve("nope").toString()).config(POD, null))
         .hasMessageStartingWith("--token-file ");
   }

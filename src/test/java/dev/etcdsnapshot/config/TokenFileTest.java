@@ -7,6 +7,7 @@ import dev.etcdsnapshot.model.Flavor;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class TokenFileTest {
   void aMissingDefaultFileMeansNoFingerprint() throws Exception {
     TokenFile file = TokenFile.fromFlag("--token-file", null, tmp.resolve("server/token"));
     assertThat(file.required()).isFalse();
-    assertThat(file.currentHash()).isEmpty();
+    assertThat(file.fingerprint()).isEqualTo(new TokenFile.Fingerprint(Optional.empty(), Optional.empty()));
   }
 
   @Test
@@ -32,7 +33,7 @@ class TokenFileTest {
     Path present = Files.writeString(tmp.resolve("token"), "password");
     TokenFile file = TokenFile.fromFlag("--token-file", "", present);
     assertThat(file.path()).isNull();
-    assertThat(file.currentHash()).as("not even the default is read").isEmpty();
+    assertThat(file.fingerprint().hash()).as("not even the default is read").isEmpty();
   }
 
   @Test
@@ -49,14 +50,47 @@ class TokenFileTest {
   void aGivenFileIsReadBeforeEverySaveAndItsLossIsAnErrorWithoutTheToken() throws Exception {
     Path token = Files.writeString(tmp.resolve("token"), "K10::server:s3cr3t-p4ss\n");
     TokenFile file = TokenFile.fromFlag("--token-file", token.toString(), Path.of("/x"));
-    assertThat(file.currentHash()).contains("9f3c8c498b93");
+    assertThat(file.fingerprint()).isEqualTo(new TokenFile.Fingerprint(Optional.of("9f3c8c498b93"), Optional.empty()));
 
     Files.writeString(token, "K10::server:password\n");
-    assertThat(file.currentHash()).as("rotated").contains("5e884898da28");
+    assertThat(file.fingerprint().hash()).as("rotated").contains("5e884898da28");
 
     Files.delete(token);
-    assertThatThrownBy(file::currentHash).isInstanceOf(NoSuchFileException.class)
+    assertThatThrownBy(file::fingerprint).isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("--token-file").hasMessageContaining(token.toString())
         .hasMessageNotContaining("password");
+  }
+
+  @Test
+  void aDefaultFileThatCannotBeReadMeansNoFingerprintAndAWarningNamingIt() throws Exception {
+    // A directory where the file should be (as a hostPath mount of a missing file leaves): unreadable as a file
+    // even for root, which permission bits would not stop.
+    Path unreadable = Files.createDirectories(tmp.resolve("server/token"));
+    TokenFile file = TokenFile.fromFlag("--token-file", null, unreadable);
+    TokenFile.Fingerprint fingerprint = file.fingerprint();
+    assertThat(fingerprint.hash()).isEmpty();
+    assertThat(fingerprint.warning()).hasValueSatisfying(w -> assertThat(w)
+        .startsWith("The server token file " + unreadable + " cannot be read (")
+        .contains("snapshots get no token hash").contains("--token-file"));
+  }
+
+  @Test
+  void aGivenFileThatCannotBeReadIsAnErrorNamingTheFlagNeverTheToken() throws Exception {
+    Path token = Files.writeString(tmp.resolve("token"), "K10::server:s3cr3t-p4ss\n");
+    TokenFile file = TokenFile.fromFlag("--token-file", token.toString(), Path.of("/x"));
+    Files.delete(token);
+    Files.createDirectory(token);
+    assertThatThrownBy(file::fingerprint).isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith("--token-file " + token + " cannot be read")
+        .hasMessageNotContaining("s3cr3t");
+  }
+
+  @Test
+  void contentKThreeSDoesNotFingerprintMeansNoHashAndAWarningWithoutTheContent() throws Exception {
+    Path token = Files.writeString(tmp.resolve("token"), "abcdef.0123456789abcdef\n"); // a kubeadm bootstrap token
+    TokenFile.Fingerprint fingerprint = TokenFile.fromFlag("--token-file", null, token).fingerprint();
+    assertThat(fingerprint.hash()).isEmpty();
+    assertThat(fingerprint.warning()).hasValueSatisfying(w -> assertThat(w)
+        .contains("is not in a form k3s fingerprints").doesNotContain("0123456789abcdef"));
   }
 }

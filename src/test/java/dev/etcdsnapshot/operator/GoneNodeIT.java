@@ -32,9 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The leader removes the local objects of a node that is gone — no Node object and no agent Lease renewed for
+ * The leader removes the local objects of a node that is gone — no Node object and an agent Lease not renewed for
  * {@link #GONE_AFTER} — without touching any data, and leaves alone a node whose agent is merely down (it has a Node
- * object, or its Lease was renewed recently) and a Deployment-mode member (no Node object, a live agent Lease).
+ * object, or its Lease was renewed recently), a Deployment-mode member (no Node object, a live agent Lease) and a node
+ * our agent never ran on (no Node object and no agent Lease at all, as a k3s server run with --disable-agent).
  */
 @EnableKubernetesMockClient(crud = true)
 class GoneNodeIT {
@@ -130,6 +131,11 @@ class GoneNodeIT {
     finished(request("doomed", viaSchedule));
     // An S3 object uploaded by that node: S3 objects are never a node's to lose.
     EtcdSnapshotFile s3Object = s3ObjectUploadedBy("node-gone");
+    // Objects of an agentless k3s server (no Node object, never an agent of ours, so no Lease), one of them a
+    // Delete-policy object being deleted: not ours to clean, whatever the clock says.
+    EtcdSnapshotFile agentless = localObjectOf("server-agentless", "plain", false);
+    EtcdSnapshotFile agentlessDeleting = localObjectOf("server-agentless", "deleting", true);
+    client.resource(agentlessDeleting).delete();
 
     List<EtcdSnapshotFile> goneObjects = harness.objects("node-gone");
     assertThat(goneObjects).extracting(o -> o.getSpec().getSnapshotName())
@@ -158,6 +164,10 @@ class GoneNodeIT {
     assertThat(harness.objects("node-down")).hasSize(1);
     assertThat(harness.objects("member-live")).hasSize(1);
     assertThat(client.resource(s3Object).get()).as("S3 objects stay").isNotNull();
+    assertThat(client.resource(agentless).get()).as("a node without a Lease is not gone").isNotNull()
+        .satisfies(o -> assertThat(o.getMetadata().getDeletionTimestamp()).isNull());
+    assertThat(client.resource(agentlessDeleting).get()).as("its finalizer is not ours to release").isNotNull()
+        .satisfies(o -> assertThat(o.getMetadata().getFinalizers()).contains("etcdsnapshot.dev/snapshot-data"));
 
     // The Events follow the deletions they report: wait for the last of them first.
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events("default",
@@ -176,6 +186,24 @@ class GoneNodeIT {
             .contains("the data (if any) is kept"));
     assertThat(harness.events("default", "ETCDSnapshotDeleted")).extracting(e -> e.getInvolvedObject().getName())
         .containsAll(goneObjects.stream().map(o -> o.getMetadata().getName()).toList());
+  }
+
+  /** A local object of a node no agent of ours runs on, optionally a Delete-policy one carrying our finalizer. */
+  static EtcdSnapshotFile localObjectOf(String node, String name, boolean deletePolicy) {
+    EtcdSnapshotFile f = new EtcdSnapshotFile();
+    ObjectMetaBuilder meta = new ObjectMetaBuilder().withName("local-" + name + "-" + node + "-1700000000")
+        .withLabels(Map.of("etcd.k3s.cattle.io/snapshot-storage-node", node));
+    if (deletePolicy) {
+      meta.withFinalizers("etcdsnapshot.dev/snapshot-data")
+          .withAnnotations(Map.of("etcdsnapshot.dev/deletion-policy", "Delete"));
+    }
+    f.setMetadata(meta.build());
+    EtcdSnapshotFileSpec spec = new EtcdSnapshotFileSpec();
+    spec.setSnapshotName(name + "-" + node + "-1700000000");
+    spec.setNodeName(node);
+    spec.setLocation("file:///var/lib/rancher/k3s/server/db/snapshots/" + name + "-" + node + "-1700000000");
+    f.setSpec(spec);
+    return client.resource(f).create();
   }
 
   /** An S3 object as the S3 sync of a store no schedule or request uses any more would have left it. */

@@ -14,7 +14,9 @@ import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.operator.schedule.CronSchedule;
 import dev.etcdsnapshot.operator.status.Conditions;
 import dev.etcdsnapshot.testing.EtcdCluster;
+import dev.etcdsnapshot.testing.LogCapture;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -35,8 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Pods that stop and are replaced, under a controlled clock: an agent that dies mid-snapshot, a leader change
- * around a slot, and slots that pass while no agent runs. Each test has its own nodes (a schedule selects them),
- * each node its own etcd member and directory, shared by the pods started for that node as a host path would be.
+ * around a slot, slots that pass while no agent runs, and a run whose outcome could not be written at once. Each
+ * test has its own nodes (a schedule selects them), each node its own etcd member and directory, shared by the pods
+ * started for that node as a host path would be.
  */
 @EnableKubernetesMockClient(crud = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -289,5 +292,56 @@ class TakeoverIT {
     awaitEntry("catchup", "node-m", s3, "Succeeded");
     assertThat(files("node-m", "catchup")).hasSize(2);
     client.resource(get("catchup")).delete();
+  }
+
+  @Test
+  @Order(4)
+  void aSnapshotTakenWhoseOutcomeCouldNotBeWrittenIsRecordedLaterNotFailed() throws Exception {
+    for (String pod : List.copyOf(pods.keySet())) {
+      stopPod(pod); // only this test's pod writes schedule status now, so the one failed write is its own
+    }
+    clock.set(Instant.now());
+    startPod("node-w", "pod-w1");
+    EtcdSnapshotSchedule s = create("unwritten", "*/5 * * * *", List.of("node-w"));
+    Instant s1 = CronSchedule.parse("*/5 * * * *", "UTC")
+        .nextAfter(Instant.parse(s.getMetadata().getCreationTimestamp())).get();
+    awaitReady("unwritten");
+
+    // Hold the snapshot in flight once the slot is claimed, then make the outcome's write fail: a conflict on every
+    // one of StatusWriter's 10 attempts (a 5xx would not do: the client retries those by itself).
+    LogCapture logs = LogCapture.start();
+    etcd.member(0).pause();
+    try {
+      clock.set(s1.plusSeconds(1));
+      awaitEntry("unwritten", "node-w", s1, "Running");
+      server.expect().patch()
+          .withPath("/apis/etcdsnapshot.dev/v1alpha1/namespaces/" + OperatorHarness.NS
+              + "/etcdsnapshotschedules/unwritten/status")
+          .andReturn(409, new StatusBuilder().withStatus("Failure").withCode(409).withReason("Conflict")
+              .withMessage("the object has been modified").build())
+          .times(10);
+    } finally {
+      etcd.member(0).resume();
+    }
+    try {
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> !"Running".equals(entry("unwritten", "node-w").getPhase()));
+    } finally {
+      logs.close();
+    }
+    ScheduleNodeStatus e = entry("unwritten", "node-w");
+    assertThat(e.getPhase()).as("the snapshot was taken: %s", e.getMessage()).isEqualTo("Succeeded");
+    assertThat(logs.text()).as("the outcome's first write failed").contains("Recording the outcome of slot " + s1
+        + " of schedule snap/unwritten on node node-w failed (HTTP 409)");
+    assertThat(e.getLastScheduleTime()).isEqualTo(s1.toString());
+    assertThat(e.getLastSuccessTime()).isNotNull();
+    assertThat(files("node-w", "unwritten")).containsExactly("unwritten-node-w-" + s1.plusSeconds(1).getEpochSecond());
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events(OperatorHarness.NS,
+        "SnapshotTaken")).filteredOn(ev -> "unwritten".equals(ev.getInvolvedObject().getName())).hasSize(1));
+    Thread.sleep(1500); // room for a wrong "lost run" verdict to show up
+    assertThat(entry("unwritten", "node-w").getPhase()).isEqualTo("Succeeded");
+    assertThat(harness.events(OperatorHarness.NS, "SnapshotFailed"))
+        .filteredOn(ev -> "unwritten".equals(ev.getInvolvedObject().getName())).isEmpty();
+    client.resource(get("unwritten")).delete();
   }
 }

@@ -128,6 +128,26 @@ public final class EtcdProcess {
     return Files.readString(logFile, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Stops the member with SIGSTOP: it keeps its connections but answers nothing until {@link #resume()}, so a test
+   * can hold a snapshot in flight.
+   */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a paused member go on (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** Kills the member with SIGKILL and waits for it to be gone. */
   public void kill() throws InterruptedException {
     if (process != null) {

@@ -7,9 +7,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +40,9 @@ public final class ClusterFacts {
   /** A token file that cannot be read costs the fingerprint, never the snapshot. */
   private String tokenHash() {
     try {
-      Optional<String> hash = tokenFile.currentHash();
-      if (hash.isEmpty() && tokenFile.path() != null && Files.exists(tokenFile.path())) {
-        LOG.warn("The server token in {} is not in a form k3s fingerprints (K10<CA hash>::<user>:<password> or a "
-            + "bare password); snapshots get no token hash", tokenFile.path());
-      }
-      return hash.orElse(null);
+      TokenFile.Fingerprint fingerprint = tokenFile.fingerprint();
+      fingerprint.warning().ifPresent(LOG::warn);
+      return fingerprint.hash().orElse(null);
     } catch (IOException e) {
       // The message names the flag and the file, never the token.
       LOG.warn("No token hash for this snapshot: {}", e.getMessage());

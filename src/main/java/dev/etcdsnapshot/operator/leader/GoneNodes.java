@@ -26,12 +26,15 @@ import org.slf4j.LoggerFactory;
  * its objects and runs their finalizer, so without this they stay forever and a Delete-policy one hangs in
  * Terminating.
  *
- * <p>A node is gone when there is no Node object of that name <em>and</em> no agent Lease for it has been renewed
- * within {@code goneAfter} (generous: far longer than a rolling update or a reboot). Both are needed: in Deployment
- * mode (external etcd) the node is an etcd member's name with no Node object, and only its agent's Lease keeps its
- * objects; in DaemonSet mode a Node object keeps them however long its agent is down. When either cannot be read,
- * nothing is done. For a gone node its local objects (never S3 ones) are deleted and our finalizer released without
- * deleting any data — the files were on that node, out of reach — with a Warning naming the node.
+ * <p>A node is gone when there is no Node object of that name <em>and</em> it has an agent Lease that has not been
+ * renewed within {@code goneAfter} (generous: far longer than a rolling update or a reboot). Both are needed: in
+ * Deployment mode (external etcd) the node is an etcd member's name with no Node object, and only its agent's Lease
+ * keeps its objects; in DaemonSet mode a Node object keeps them however long its agent is down. A node with no agent
+ * Lease at all is never gone: our agents never ran there (a k3s server started with {@code --disable-agent} has no
+ * Node object and no DaemonSet pod, or the objects were made by k3s or someone else), so its objects are not ours to
+ * clean. When either list cannot be read, nothing is done. For a gone node its local objects (never S3 ones) are
+ * deleted and our finalizer released without deleting any data — the files were on that node, out of reach — with
+ * a Warning naming the node.
  */
 public final class GoneNodes {
 
@@ -47,6 +50,7 @@ public final class GoneNodes {
 
   /**
    * @param goneAfter how long after its agent Lease was last renewed a node without a Node object counts as gone
+   *     (a node without any agent Lease never does)
    */
   public GoneNodes(KubernetesClient client, AgentLeases leases, SnapshotFileFinalizer finalizer,
       SnapshotEvents events, Flavor flavor, Clock clock, Duration goneAfter) {
@@ -87,12 +91,21 @@ public final class GoneNodes {
     Set<String> gone = new TreeSet<>();
     byNode.forEach((node, files) -> {
       Instant renewed = renewals.get(node);
-      if (nodes.contains(node) || (renewed != null && renewed.plus(goneAfter).isAfter(now))) {
+      if (nodes.contains(node)) {
+        return;
+      }
+      if (renewed == null) {
+        // No agent of ours ever ran there (an agentless k3s server, or objects someone else made): not ours.
+        LOG.debug("Node {} has no Node object and no agent Lease: its {} local ETCDSnapshotFile objects are not "
+            + "ours to clean, leaving them", node, files.size());
+        return;
+      }
+      if (renewed.plus(goneAfter).isAfter(now)) {
         return;
       }
       gone.add(node);
-      String why = "no Node object, and its agent Lease " + (renewed == null ? "does not exist"
-          : "was last renewed at " + renewed + ", more than " + goneAfter.toMinutes() + " minutes ago");
+      String why = "no Node object, and its agent Lease was last renewed at " + renewed + ", more than "
+          + goneAfter.toMinutes() + " minutes ago";
       LOG.info("Node {} is gone ({}): removing its {} local ETCDSnapshotFile objects", node, why, files.size());
       events.nodeGone(node, files.size(), why);
       files.forEach(f -> forget(f, node));

@@ -12,6 +12,7 @@ import dev.etcdsnapshot.operator.node.AgentLeases;
 import dev.etcdsnapshot.operator.s3.S3Check;
 import dev.etcdsnapshot.operator.s3.S3SecretEventSource;
 import dev.etcdsnapshot.operator.status.StatusWriter;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -21,10 +22,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's side of a schedule, for its own node: when a slot is due and the node is selected, claim the slot in
@@ -33,15 +36,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * spec and the S3 Secret, which it watches: a Secret change re-validates every schedule naming it at once.
  *
  * <p>A run whose agent died leaves the node's entry {@code Running}; it is marked Failed when this pod claimed it
- * but runs nothing now (the container restarted), or when another pod claimed it and this pod has held the node's
- * agent Lease alone for a whole Lease duration since (the claimant would have renewed it, were it alive).
+ * and this process holds no outcome for it (the container restarted), or when another pod claimed it and this pod
+ * has held the node's agent Lease alone for a whole Lease duration since (the claimant would have renewed it, were
+ * it alive). An outcome that could not be written (an API error, too many conflicts) is kept in memory and written
+ * first thing at the next reconcile, so a snapshot that was taken is never reported lost.
  */
 public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSchedule> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScheduleAgentReconciler.class);
 
   private final String node;
   private final String agent;
   private final AgentLeases leases;
-  private final Set<String> runningHere = ConcurrentHashMap.newKeySet();
+  /**
+   * Outcomes of runs of this process not yet in the status, by {@link #runKey}. An entry of a schedule deleted
+   * meanwhile stays (one small record; the schedule is never reconciled again to drop it).
+   */
+  private final Map<String, Finished> unrecorded = new ConcurrentHashMap<>();
   private final Clock clock;
   private final Duration maxWait;
   private final SnapshotRunner runner;
@@ -88,7 +99,11 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     if (current.isEmpty()) {
       return UpdateControl.noUpdate();
     }
-    LostRun lost = failLostRun(current.get());
+    Optional<EtcdSnapshotSchedule> recorded = recordUnrecorded(current.get());
+    if (recorded.isEmpty()) {
+      return UpdateControl.noUpdate();
+    }
+    LostRun lost = failLostRun(recorded.get());
     schedule = lost.schedule();
     Instant now = clock.instant();
     SlotPlan plan = SlotPlanner.plan(cron, since(schedule), now, Boolean.TRUE.equals(spec.getSuspend()));
@@ -98,8 +113,10 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
       plan.due().ifPresent(slot -> runSlot(latest, spec, slot));
     }
     Duration wait = plan.waitFrom(clock.instant(), maxWait);
-    if (lost.undecided() && wait.compareTo(leases.leaseDuration()) > 0) {
-      wait = leases.leaseDuration(); // look again once the claimant has had a Lease duration to show it is alive
+    // Look again once another claimant has had a Lease duration to show it is alive, or to retry writing an
+    // outcome: soon, not only at the next slot.
+    if ((lost.undecided() || hasUnrecorded(schedule)) && wait.compareTo(leases.leaseDuration()) > 0) {
+      wait = leases.leaseDuration();
     }
     return UpdateControl.<EtcdSnapshotSchedule>noUpdate().rescheduleAfter(wait);
   }
@@ -114,8 +131,8 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   private LostRun failLostRun(EtcdSnapshotSchedule schedule) {
     Optional<ScheduleNodeStatus> entry = ScheduleNodeEntries.entry(schedule, node);
     if (entry.isEmpty() || !ScheduleNodeEntries.RUNNING.equals(entry.get().getPhase())
-        || runningHere.contains(runKey(schedule, entry.get().getLastScheduleTime()))) {
-      return new LostRun(schedule, false);
+        || unrecorded.containsKey(runKey(schedule, entry.get().getLastScheduleTime()))) {
+      return new LostRun(schedule, false); // a run of this process whose outcome is still to be written is not lost
     }
     String slot = entry.get().getLastScheduleTime();
     String claimant = entry.get().getAgent();
@@ -154,8 +171,61 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
         .isPresent();
   }
 
-  private static String runKey(EtcdSnapshotSchedule schedule, String slot) {
-    return schedule.getMetadata().getUid() + "/" + slot;
+  private String runKey(EtcdSnapshotSchedule schedule, String slot) {
+    return schedule.getMetadata().getUid() + "/" + node + "/" + slot;
+  }
+
+  /** How a run of this process ended, and when: what its status entry is to say. */
+  private record Finished(Instant slot, RunOutcome outcome, Instant at) {}
+
+  private boolean hasUnrecorded(EtcdSnapshotSchedule schedule) {
+    String prefix = schedule.getMetadata().getUid() + "/";
+    return unrecorded.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+  }
+
+  /**
+   * Writes the outcomes this process holds for the schedule, oldest slot first; the schedule as it is now, empty
+   * when it is gone. An outcome whose write fails again stays for the next reconcile.
+   */
+  private Optional<EtcdSnapshotSchedule> recordUnrecorded(EtcdSnapshotSchedule schedule) {
+    if (!hasUnrecorded(schedule)) {
+      return Optional.of(schedule);
+    }
+    String prefix = schedule.getMetadata().getUid() + "/";
+    List<Map.Entry<String, Finished>> pending = unrecorded.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .sorted(Map.Entry.comparingByValue((a, b) -> a.slot().compareTo(b.slot()))).toList();
+    Optional<EtcdSnapshotSchedule> latest = Optional.of(schedule);
+    for (Map.Entry<String, Finished> e : pending) {
+      latest = record(latest.get(), e.getKey(), e.getValue());
+      if (latest.isEmpty()) {
+        return latest;
+      }
+    }
+    return latest;
+  }
+
+  /**
+   * Writes a run's outcome into the node's entry (nothing when the entry has moved on to another slot) and emits
+   * its Event; on an API error keeps it in {@link #unrecorded} for the next reconcile.
+   *
+   * @return the schedule as written (as given, when the write failed); empty when the schedule is gone
+   */
+  private Optional<EtcdSnapshotSchedule> record(EtcdSnapshotSchedule schedule, String key, Finished done) {
+    unrecorded.put(key, done);
+    Optional<EtcdSnapshotSchedule> written;
+    try {
+      written = writer.update(schedule, s -> ScheduleNodeEntries.recordOutcome(s, node, done.slot(), done.outcome(),
+          done.at()) | ScheduleConditions.refreshDegraded(s, done.at()));
+    } catch (KubernetesClientException e) {
+      LOG.warn("Recording the outcome of slot {} of schedule {}/{} on node {} failed (HTTP {}): kept, and written "
+          + "at the next look at the schedule", done.slot(), schedule.getMetadata().getNamespace(),
+          schedule.getMetadata().getName(), node, e.getCode());
+      return Optional.of(schedule);
+    }
+    unrecorded.remove(key);
+    written.ifPresent(w -> conditions.afterRun(w, node, done.outcome()));
+    return written;
   }
 
   private boolean selected(EtcdSnapshotScheduleSpec spec) {
@@ -176,24 +246,11 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   }
 
   private void runSlot(EtcdSnapshotSchedule schedule, EtcdSnapshotScheduleSpec spec, Instant slot) {
-    String key = runKey(schedule, slot.toString());
-    runningHere.add(key);
-    try {
-      Optional<EtcdSnapshotSchedule> claimed = claim(schedule, slot, ScheduleNodeEntries.RUNNING);
-      if (claimed.isPresent()) {
-        run(claimed.get(), spec, slot);
-      }
-    } finally {
-      runningHere.remove(key);
+    Optional<EtcdSnapshotSchedule> claimed = claim(schedule, slot, ScheduleNodeEntries.RUNNING);
+    if (claimed.isPresent()) {
+      RunOutcome outcome = runner.run(job(claimed.get(), spec));
+      record(claimed.get(), runKey(claimed.get(), slot.toString()), new Finished(slot, outcome, clock.instant()));
     }
-  }
-
-  private void run(EtcdSnapshotSchedule claimed, EtcdSnapshotScheduleSpec spec, Instant slot) {
-    RunOutcome outcome = runner.run(job(claimed, spec));
-    Instant now = clock.instant();
-    writer.update(claimed, s -> ScheduleNodeEntries.recordOutcome(s, node, slot, outcome, now)
-            | ScheduleConditions.refreshDegraded(s, now))
-        .ifPresent(written -> conditions.afterRun(written, node, outcome));
   }
 
   /** Claims the slot; empty when another writer claimed it first (or the schedule is gone). */
