@@ -27,16 +27,24 @@ public final class SnapshotCompression {
   private SnapshotCompression() {}
 
   /**
-   * Writes the single-entry zip of {@code in} to {@code part} (created 0600, fsynced); the caller renames it into
-   * place or removes it.
+   * Writes the single-entry zip of {@code in} into {@code channel} (a {@code .part} file created 0600) and fsyncs
+   * it; the caller renames it into place or removes it.
+   *
+   * @param published when given, each byte becomes readable through it once written, and it is completed at the end
+   * @param zipDigest when given, sees every byte of the zip
    */
-  static void writeZip(InputStream in, Path part, String entryName, Instant time, SnapshotZipWriter writer,
-      MessageDigest zipDigest) throws IOException {
-    try (FileChannel channel = PrivateFiles.createPrivate(part)) {
-      OutputStream out = new BufferedOutputStream(digesting(Channels.newOutputStream(channel), zipDigest), BUFFER);
-      writer.write(in, out, entryName, time);
-      out.flush();
-      channel.force(true);
+  static void writeZip(InputStream in, FileChannel channel, GrowingFile published, String entryName, Instant time,
+      SnapshotZipWriter writer, MessageDigest zipDigest) throws IOException {
+    OutputStream file = Channels.newOutputStream(channel);
+    if (published != null) {
+      file = published.publishing(file);
+    }
+    OutputStream out = new BufferedOutputStream(digesting(file, zipDigest), BUFFER);
+    writer.write(in, out, entryName, time);
+    out.flush();
+    channel.force(true);
+    if (published != null) {
+      published.complete();
     }
   }
 

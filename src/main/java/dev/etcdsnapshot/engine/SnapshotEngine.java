@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +59,7 @@ public final class SnapshotEngine {
     this.local = Objects.requireNonNull(local, "local");
     this.source = source;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.zip = new SnapshotZipWriter(compressThreads, Deflater.DEFAULT_COMPRESSION);
+    this.zip = new SnapshotZipWriter(compressThreads, SnapshotZipWriter.DEFAULT_LEVEL);
   }
 
   /** The node's snapshot directory. */

@@ -53,7 +53,10 @@ final class SnapshotWriter {
 
   /**
    * Writes {@code <dir>/<rawName>.zip} holding the raw snapshot as its single entry; {@code digest}, when given,
-   * sees every byte of the zip.
+   * sees every byte of the zip. Three stages run at once: the stream from etcd into the raw {@code .part} file,
+   * the compressor reading behind it into the {@code .zip.part} file, and a check reading behind that the way a
+   * restore will (the single entry inflated, etcd's trailer verified). The zip is renamed into place only when all
+   * three succeeded: the archive is written by our own code, and one that cannot be restored is never saved.
    */
   Path writeZipped(String rawName, Instant time, MessageDigest digest) throws IOException {
     Path part = SnapshotLayout.partFile(dir, rawName);
@@ -62,11 +65,15 @@ final class SnapshotWriter {
     Files.deleteIfExists(part);
     Files.deleteIfExists(zipPart);
     GrowingFile raw = new GrowingFile(part);
+    GrowingFile zipped = new GrowingFile(zipPart);
     try {
       CompletableFuture<Void> compressed;
-      try (FileChannel channel = PrivateFiles.createPrivate(part)) {
-        compressed = CompletableFuture.runAsync(() -> compress(raw, zipPart, rawName, time, digest),
-            SnapshotWriter::compressorThread);
+      CompletableFuture<IntegrityReport> checked;
+      try (FileChannel channel = PrivateFiles.createPrivate(part);
+          FileChannel zipChannel = PrivateFiles.createPrivate(zipPart)) {
+        compressed = CompletableFuture.runAsync(() -> compress(raw, zipChannel, zipped, rawName, time, digest),
+            task -> daemon(task, "snapshot-zip"));
+        checked = CompletableFuture.supplyAsync(() -> readBack(zipped), task -> daemon(task, "snapshot-zip-check"));
         try {
           streamChecked(raw.publishing(Channels.newOutputStream(channel)));
         } catch (IOException | RuntimeException e) {
@@ -79,32 +86,42 @@ final class SnapshotWriter {
           throw e;
         }
         raw.complete();
+        IOException compressionFailure = failureOf(compressed);
+        if (compressionFailure != null) {
+          throw compressionFailure;
+        }
       }
-      IOException compressionFailure = failureOf(compressed);
-      if (compressionFailure != null) {
-        throw compressionFailure;
-      }
-      requireRestorable(zipPart);
+      requireRestorable(checked);
       PrivateFiles.moveAtomically(zipPart, target);
       return target;
     } finally {
-      // Also after an Error: a compressor left waiting would hold the deleted raw file's disk space.
+      // Also after an Error: a stage left waiting would hold a deleted file's disk space.
       raw.abandon(new IOException("the save ended"));
+      zipped.abandon(new IOException("the save ended"));
       Files.deleteIfExists(part);
       Files.deleteIfExists(zipPart);
     }
   }
 
-  /**
-   * Reads the finished zip back the way a restore will (its single entry inflated, etcd's trailer checked): the
-   * archive is written by our own code, and a snapshot that cannot be restored must never be reported saved.
-   */
-  private static void requireRestorable(Path zip) throws IOException {
-    IntegrityReport report;
-    try (InputStream in = Files.newInputStream(zip)) {
-      report = SnapshotIntegrity.verifyZipped(in);
+  /** What reading the zip back found; its failure is the compressor's when the compressor gave up first. */
+  private static IntegrityReport readBack(GrowingFile zipped) {
+    try (InputStream in = zipped.reader()) {
+      return SnapshotIntegrity.verifyZipped(in);
     } catch (IOException e) {
-      throw new IOException("failed to compress snapshot: the written zip does not read back: " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void requireRestorable(CompletableFuture<IntegrityReport> checked) throws IOException {
+    IntegrityReport report;
+    try {
+      report = checked.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while reading the zip back");
+    } catch (ExecutionException e) {
+      throw new IOException("failed to compress snapshot: the written zip does not read back: "
+          + Messages.of(e.getCause()), e.getCause());
     }
     if (!report.ok()) {
       throw new IOException("failed to compress snapshot: the written zip does not read back: " + report.describe());
@@ -122,12 +139,14 @@ final class SnapshotWriter {
     }
   }
 
-  private void compress(GrowingFile raw, Path zipPart, String rawName, Instant time, MessageDigest digest) {
+  private void compress(GrowingFile raw, FileChannel zipChannel, GrowingFile zipped, String rawName, Instant time,
+      MessageDigest digest) {
     try (InputStream in = raw.reader()) {
-      SnapshotCompression.writeZip(in, zipPart, rawName, time, zip, digest);
+      SnapshotCompression.writeZip(in, zipChannel, zipped, rawName, time, zip, digest);
     } catch (IOException | RuntimeException e) {
       IOException failure = new IOException("failed to compress snapshot: " + Messages.of(e), e);
       raw.abandon(failure);
+      zipped.abandon(failure);
       throw new CompressionFailed(failure);
     }
   }
@@ -149,8 +168,8 @@ final class SnapshotWriter {
     }
   }
 
-  private static void compressorThread(Runnable task) {
-    Thread t = new Thread(task, "snapshot-zip");
+  private static void daemon(Runnable task, String name) {
+    Thread t = new Thread(task, name);
     t.setDaemon(true);
     t.start();
   }

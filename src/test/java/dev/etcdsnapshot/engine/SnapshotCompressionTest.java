@@ -28,8 +28,10 @@ class SnapshotCompressionTest {
     Instant time = Instant.ofEpochSecond(1700000000);
     Path part = tmp.resolve("etcd-snapshot-n1-1700000000.zip.part");
 
-    SnapshotCompression.writeZip(new ByteArrayInputStream(bytes), part, "etcd-snapshot-n1-1700000000", time, WRITER,
-        null);
+    try (java.nio.channels.FileChannel channel = dev.etcdsnapshot.storage.local.PrivateFiles.createPrivate(part)) {
+      SnapshotCompression.writeZip(new ByteArrayInputStream(bytes), channel, null, "etcd-snapshot-n1-1700000000",
+          time, WRITER, null);
+    }
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(part))).isEqualTo("rw-------");
     try (ZipFile file = new ZipFile(part.toFile())) {
@@ -46,8 +48,10 @@ class SnapshotCompressionTest {
   void decompressRestoresTheRawBytesPrivately() throws Exception {
     byte[] bytes = SnapshotIntegrityTest.snapshotBytes(3);
     Path zip = tmp.resolve("on-demand-n1-5.zip");
-    SnapshotCompression.writeZip(new ByteArrayInputStream(bytes), zip, "on-demand-n1-5", Instant.ofEpochSecond(5),
-        WRITER, null);
+    try (java.nio.channels.FileChannel channel = dev.etcdsnapshot.storage.local.PrivateFiles.createPrivate(zip)) {
+      SnapshotCompression.writeZip(new ByteArrayInputStream(bytes), channel, null, "on-demand-n1-5",
+          Instant.ofEpochSecond(5), WRITER, null);
+    }
 
     Path restored = tmp.resolve("restored");
     SnapshotCompression.decompress(zip, restored);
