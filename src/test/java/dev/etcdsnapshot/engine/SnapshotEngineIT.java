@@ -191,32 +191,22 @@ class SnapshotEngineIT {
       doomed.loadKeys(100, 64 * 1024);
       try (EtcdSnapshotSource real =
           EtcdSnapshotSource.forSingleEndpoint(EtcdConnectionSettings.of(doomed.member(0).clientUrl()))) {
-        SnapshotSource killsEtcdMidStream = new SnapshotSource() {
-          @Override
-          public long writeTo(OutputStream out) throws IOException {
-            return real.writeTo(new java.io.FilterOutputStream(out) {
-              boolean killed;
+        SnapshotSource killsEtcdMidStream = writingThrough(real, out -> new java.io.FilterOutputStream(out) {
+          boolean killed;
 
-              @Override
-              public void write(byte[] b, int off, int len) throws IOException {
-                if (!killed) {
-                  killed = true;
-                  try {
-                    doomed.member(0).kill();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }
-                out.write(b, off, len);
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (!killed) {
+              killed = true;
+              try {
+                doomed.member(0).kill();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               }
-            });
+            }
+            out.write(b, off, len);
           }
-
-          @Override
-          public String describe() {
-            return real.describe();
-          }
-        };
+        });
 
         SaveResult result = engine(killsEtcdMidStream, Instant.ofEpochSecond(1_700_000_000))
             .save(new SaveRequest("on-demand", compress, 0, Map.of(), null, null, Optional.empty()));
@@ -239,28 +229,18 @@ class SnapshotEngineIT {
       full.loadKeys(100, 64 * 1024);
       try (EtcdSnapshotSource real =
           EtcdSnapshotSource.forSingleEndpoint(EtcdConnectionSettings.of(full.member(0).clientUrl()))) {
-        SnapshotSource diskFills = new SnapshotSource() {
-          @Override
-          public long writeTo(OutputStream out) throws IOException {
-            return real.writeTo(new java.io.FilterOutputStream(out) {
-              long written;
-
-              @Override
-              public void write(byte[] b, int off, int len) throws IOException {
-                if (written > 1024 * 1024) {
-                  throw new IOException("No space left on device");
-                }
-                out.write(b, off, len);
-                written += len;
-              }
-            });
-          }
+        SnapshotSource diskFills = writingThrough(real, out -> new java.io.FilterOutputStream(out) {
+          long written;
 
           @Override
-          public String describe() {
-            return real.describe();
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (written > 1024 * 1024) {
+              throw new IOException("No space left on device");
+            }
+            out.write(b, off, len);
+            written += len;
           }
-        };
+        });
 
         SaveResult result = engine(diskFills, Instant.ofEpochSecond(1_700_000_000)).save(SaveRequest.of("on-demand"));
 
@@ -269,6 +249,22 @@ class SnapshotEngineIT {
       }
     }
     assertThat(listing()).isEmpty();
+  }
+
+  /** The real source, writing through {@code filter}: what the test does to the stream on its way to the file. */
+  private static SnapshotSource writingThrough(EtcdSnapshotSource real,
+      java.util.function.UnaryOperator<OutputStream> filter) {
+    return new SnapshotSource() {
+      @Override
+      public long writeTo(OutputStream out) throws IOException {
+        return real.writeTo(filter.apply(out));
+      }
+
+      @Override
+      public String describe() {
+        return real.describe();
+      }
+    };
   }
 
   @Test
