@@ -6,6 +6,7 @@ import dev.etcdsnapshot.engine.SaveRequest;
 import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.SnapshotFailure;
+import dev.etcdsnapshot.engine.SnapshotZipWriter;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
 import dev.etcdsnapshot.storage.StoredSnapshot;
@@ -46,6 +47,11 @@ public final class SaveCommand implements Callable<Integer> {
 
   @Mixin S3Options s3;
 
+  @Option(names = "--compress-threads", paramLabel = "N",
+      description = "threads that compress a --snapshot-compress snapshot (default: every processor, at most 4; "
+          + "1 compresses as k3s does, leaving the other processors to etcd)")
+  Integer compressThreads;
+
   @Option(names = "--token-file", paramLabel = "FILE",
       description = "the server token file whose fingerprint (12 hex of SHA-256, never the token) the S3 object "
           + "records, as k3s does; empty for none (default: /var/lib/rancher/<flavor>/server/token when it exists; "
@@ -56,7 +62,8 @@ public final class SaveCommand implements Callable<Integer> {
   public Integer call() {
     String name = snapshot.name();
     snapshot.retention();
-    int compressThreads = snapshot.compressThreads();
+    int threads = compressThreads == null ? SnapshotZipWriter.threadsForCommand()
+        : SnapshotZipWriter.requireThreads("--compress-threads", compressThreads);
     LocalSnapshotStore store = storage.store();
     EtcdConnectionSettings settings = etcd.settings();
     // S3 flags are checked before etcd is touched, so a typo costs no snapshot.
@@ -65,7 +72,7 @@ public final class SaveCommand implements Callable<Integer> {
     SaveResult result;
     try (EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(settings);
         S3SnapshotStore remote = s3Settings == null ? null : s3.store()) {
-      SnapshotEngine engine = new SnapshotEngine(store, source, Clock.systemUTC(), compressThreads);
+      SnapshotEngine engine = new SnapshotEngine(store, source, Clock.systemUTC(), threads);
       Optional<RemoteCopy> copy = remote == null ? Optional.empty() : Optional.of(new RemoteCopy(remote,
           s3Settings.retentionSet() ? s3Settings.retention() : 0, s3.scope()));
       result = engine.save(new SaveRequest(name, snapshot.compress(), 0, Map.of(), tokenHash, null, copy));

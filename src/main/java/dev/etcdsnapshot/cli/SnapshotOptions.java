@@ -1,7 +1,6 @@
 package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.engine.SnapshotNames;
-import dev.etcdsnapshot.engine.SnapshotZipWriter;
 import picocli.CommandLine.Option;
 
 /** k3s's snapshot naming, compression and retention flags (picocli mixin). */
@@ -14,11 +13,6 @@ public final class SnapshotOptions {
   @Option(names = {"--snapshot-compress", "--etcd-snapshot-compress"},
       description = "keep a single-entry zip instead of the raw snapshot")
   boolean compress;
-
-  @Option(names = "--compress-threads", paramLabel = "N",
-      description = "threads that compress a --snapshot-compress snapshot (default: every processor, at most 4; "
-          + "1 compresses as k3s does, leaving the other processors to etcd)")
-  Integer compressThreads;
 
   @Option(names = {"--snapshot-retention", "--etcd-snapshot-retention"}, paramLabel = "N", defaultValue = "5",
       description = "snapshots with the name prefix to keep when pruning (default: ${DEFAULT-VALUE})")
@@ -33,17 +27,6 @@ public final class SnapshotOptions {
   /** Whether to compress. */
   public boolean compress() {
     return compress;
-  }
-
-  /** The validated number of compression threads. */
-  public int compressThreads() {
-    if (compressThreads == null) {
-      return SnapshotZipWriter.threadsForCommand();
-    }
-    if (compressThreads < 1) {
-      throw new IllegalArgumentException("--compress-threads must be 1 or more, got " + compressThreads);
-    }
-    return compressThreads;
   }
 
   /** The validated retention count. */

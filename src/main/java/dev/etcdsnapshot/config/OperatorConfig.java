@@ -78,9 +78,7 @@ public record OperatorConfig(
     }
     timing = timing == null ? Timing.DEFAULT : timing;
     tokenFile = tokenFile == null ? TokenFile.NONE : tokenFile;
-    if (compressThreads < 1) {
-      throw new IllegalArgumentException("--compress-threads must be 1 or more, got " + compressThreads);
-    }
+    SnapshotZipWriter.requireThreads("--compress-threads", compressThreads);
   }
 
   /** A configuration compressing on the agent's default threads: half the processors, so etcd keeps the rest. */

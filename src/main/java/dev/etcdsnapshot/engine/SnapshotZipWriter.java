@@ -77,15 +77,26 @@ public final class SnapshotZipWriter {
   }
 
   SnapshotZipWriter(int threads, int level, boolean forceZip64) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("compression threads must be at least 1, got " + threads);
-    }
+    requireThreads("compression threads", threads);
     if (level != Deflater.DEFAULT_COMPRESSION && (level < 1 || level > 9)) {
       throw new IllegalArgumentException("compression level must be 1 to 9, got " + level);
     }
     this.threads = threads;
     this.level = level;
     this.forceZip64 = forceZip64;
+  }
+
+  /**
+   * Checks a thread count given by a user.
+   *
+   * @param name what to call it in the message: the flag or field that set it
+   * @throws IllegalArgumentException when it is below 1
+   */
+  public static int requireThreads(String name, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException(name + " must be 1 or more, got " + threads);
+    }
+    return threads;
   }
 
   /**
