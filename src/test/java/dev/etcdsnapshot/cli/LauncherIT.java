@@ -33,7 +33,10 @@ class LauncherIT {
 
     Result first = launch(env, "ls", "--dir", dir.toString(), "-o", "json");
     assertThat(archives(cache)).singleElement().asString().endsWith("-ls.jsa");
-    Result second = launch(env, "ls", "--dir", dir.toString(), "-o", "json");
+    // -Xshare:on makes the JVM refuse to start unless it maps the archive: the second run really uses it.
+    Map<String, String> strict = new java.util.HashMap<>(env);
+    strict.put("JAVA_OPTS", "-Xshare:on");
+    Result second = launch(strict, "ls", "--dir", dir.toString(), "-o", "json");
 
     assertThat(first.code).isZero();
     assertThat(second.code).isZero();
