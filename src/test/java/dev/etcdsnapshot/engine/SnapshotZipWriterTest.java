@@ -120,7 +120,7 @@ class SnapshotZipWriterTest {
 
   @Test
   void dosTimeIsUtcWithTwoSecondPrecision() {
-    long dos = SnapshotZipWriter.dosTime(TIME);
+    long dos = SingleEntryZipRecords.dosTime(TIME);
     assertThat(dos >> 25).isEqualTo(2026 - 1980);
     assertThat((dos >> 21) & 0xf).isEqualTo(11);
     assertThat((dos >> 16) & 0x1f).isEqualTo(30);
