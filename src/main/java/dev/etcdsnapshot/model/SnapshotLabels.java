@@ -30,6 +30,14 @@ public final class SnapshotLabels {
    */
   public static final String DELETION_POLICY_ANNOTATION = "etcdsnapshot.dev/deletion-policy";
 
+  /**
+   * The deletion mark: a Delete-policy object's data is removed only when the object carries this annotation with
+   * the value {@code "true"} when it is deleted. A plain deletion — which is how k3s's reconcile removes the objects
+   * of files it does not see in its own directory or bucket — releases the finalizer and keeps the data, so
+   * coexisting with k3s never loses a snapshot. Nothing but a user (or their tooling) sets it.
+   */
+  public static final String DELETE_DATA_ANNOTATION = "etcdsnapshot.dev/delete-data";
+
   private SnapshotLabels() {}
 
   /** {@code etcd.<program>.cattle.io/snapshot-storage-node}: node name for local files, {@code s3} for S3. */

@@ -1,6 +1,7 @@
 package dev.etcdsnapshot.operator.inventory;
 
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
+import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.storage.StorageKind;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -46,6 +47,11 @@ public class SnapshotEvents {
   public static final String RETENTION_FAILED_S3 = "ETCDSnapshotRetentionFailedS3";
   /** Ours: the data of a Delete-policy object could not be removed, so the object stays. */
   public static final String DELETE_FAILED = "ETCDSnapshotDeleteFailed";
+  /**
+   * Ours: a Delete-policy object was deleted without the deletion mark (as k3s's reconcile deletes objects of files
+   * it does not see), so its data was kept.
+   */
+  public static final String DATA_KEPT = "ETCDSnapshotDataKept";
   /** Ours: the node holding local snapshots is gone; its objects are removed, its files left alone. */
   public static final String NODE_GONE = "ETCDSnapshotNodeGone";
 
@@ -120,6 +126,17 @@ public class SnapshotEvents {
   public void deleteFailed(EtcdSnapshotFile file, String message) {
     emit(ref(file), "Warning", DELETE_FAILED,
         "Failed to delete snapshot " + file.getSpec().getSnapshotName() + ": " + message);
+  }
+
+  /**
+   * Ours: a Delete-policy object went without its data being deleted, because the deletion was not marked as
+   * ours to honour; the sync brings the object back while the data exists.
+   */
+  public void dataKept(EtcdSnapshotFile file) {
+    emit(ref(file), "Normal", DATA_KEPT, "Snapshot " + file.getSpec().getSnapshotName() + " kept: its object was "
+        + "deleted without the annotation " + SnapshotLabels.DELETE_DATA_ANNOTATION + "=true (k3s's reconcile "
+        + "deletes objects this way), so the data stays and the object comes back at the next sync; to delete the "
+        + "data, annotate the object first, then delete it");
   }
 
   /**

@@ -13,9 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Our finalizer on ETCDSnapshotFile objects whose deletion policy is Delete: when such an object is deleted, the
- * snapshot's data is removed first (through a {@link SnapshotDeleter}), then the finalizer is released and
- * {@code ETCDSnapshotDeleted} emitted. Retain objects carry no finalizer (their deletion never touches data and the
+ * Our finalizer on ETCDSnapshotFile objects whose deletion policy is Delete: when such an object is deleted and the
+ * deletion is ours to honour — the object carries the deletion mark {@link SnapshotLabels#DELETE_DATA_ANNOTATION}
+ * {@code =true} — the snapshot's data is removed first (through a {@link SnapshotDeleter}), then the finalizer is
+ * released and {@code ETCDSnapshotDeleted} emitted. A deletion without the mark (k3s's reconcile deletes objects
+ * whose file it does not see that way) releases the finalizer, keeps the data and says so
+ * ({@code ETCDSnapshotDataKept}); the sync brings the object back. Retain objects carry no finalizer (their deletion never touches data and the
  * sync brings them back while the data exists); one still found on an object whose annotation now says Retain is
  * simply released.
  *
@@ -69,7 +72,8 @@ public final class SnapshotFileFinalizer {
       writer.releaseFinalizer(file);
       return Outcome.RELEASED_DATA_KEPT;
     }
-    boolean delete = SnapshotFileProjection.deletionPolicyOf(file) == DeletionPolicy.DELETE && hasData(file);
+    boolean deletePolicy = SnapshotFileProjection.deletionPolicyOf(file) == DeletionPolicy.DELETE && hasData(file);
+    boolean delete = deletePolicy && isMarked(file);
     if (delete) {
       try {
         deleter.delete(SnapshotData.of(file, storageNodeLabel));
@@ -79,9 +83,23 @@ public final class SnapshotFileFinalizer {
       }
     }
     if (writer.releaseFinalizer(file)) {
+      if (deletePolicy && !delete) {
+        LOG.info("{} was deleted without {}=true: its data is kept", name(file), SnapshotLabels.DELETE_DATA_ANNOTATION);
+        events.dataKept(file);
+      }
       events.deleted(file);
     }
     return delete ? Outcome.DATA_DELETED : Outcome.RELEASED_DATA_KEPT;
+  }
+
+  /**
+   * Whether the deletion is ours to honour: the object carries the deletion mark. k3s's reconcile deletes the
+   * objects of its node whose file it does not see with a plain delete (after any {@code k3s etcd-snapshot save},
+   * even with its schedule off) and never sets our annotation, so its deletions never reach the data.
+   */
+  static boolean isMarked(EtcdSnapshotFile file) {
+    var annotations = file.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(SnapshotLabels.DELETE_DATA_ANNOTATION));
   }
 
   /**
