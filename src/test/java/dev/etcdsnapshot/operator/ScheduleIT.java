@@ -197,6 +197,10 @@ class ScheduleIT {
         .filter(o -> file.equals(o.getSpec().getSnapshotName())).findFirst().orElseThrow();
     assertThat(object.getMetadata().getFinalizers()).contains("etcdsnapshot.dev/snapshot-data");
 
+    client.resources(EtcdSnapshotFile.class).withName(object.getMetadata().getName()).edit(o -> {
+      o.getMetadata().getAnnotations().put("etcdsnapshot.dev/delete-data", "true"); // the deletion is ours
+      return o;
+    });
     client.resource(object).delete();
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       assertThat(Files.exists(dirA.resolve(file))).as("the file went with the object").isFalse();

@@ -20,7 +20,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Deleting ETCDSnapshotFile objects: Delete removes the data before the object, Retain never touches it. */
+/**
+ * Deleting ETCDSnapshotFile objects: Delete removes the data before the object when the deletion carries our mark,
+ * a plain deletion (k3s's reconcile) and Retain never touch it.
+ */
 @EnableKubernetesMockClient(crud = true)
 class SnapshotFileFinalizerTest {
 
@@ -64,6 +67,17 @@ class SnapshotFileFinalizerTest {
     return client.resources(EtcdSnapshotFile.class).withLabel(LABEL, node).list().getItems().get(0);
   }
 
+  /** The user's deletion: the deletion mark first, then a plain delete. */
+  EtcdSnapshotFile markDeleteAndReRead(EtcdSnapshotFile f) {
+    client.resources(EtcdSnapshotFile.class).withName(f.getMetadata().getName())
+        .edit(o -> {
+          o.getMetadata().getAnnotations().put(SnapshotLabels.DELETE_DATA_ANNOTATION, "true");
+          return o;
+        });
+    return deleteAndReRead(f);
+  }
+
+  /** A plain delete, as k3s's reconcile does for objects whose file it does not see. */
   EtcdSnapshotFile deleteAndReRead(EtcdSnapshotFile f) {
     client.resources(EtcdSnapshotFile.class).withName(f.getMetadata().getName()).delete();
     return client.resources(EtcdSnapshotFile.class).withName(f.getMetadata().getName()).get();
@@ -82,7 +96,7 @@ class SnapshotFileFinalizerTest {
   @Test
   void deletePolicyRemovesTheDataWhileTheFinalizerHoldsTheObject() {
     EtcdSnapshotFile f = save("del-1", DeletionPolicy.DELETE);
-    EtcdSnapshotFile terminating = deleteAndReRead(f);
+    EtcdSnapshotFile terminating = markDeleteAndReRead(f);
     assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
 
     assertThat(finalizer.handleDeletion(terminating)).isEqualTo(SnapshotFileFinalizer.Outcome.DATA_DELETED);
@@ -90,6 +104,32 @@ class SnapshotFileFinalizerTest {
     assertThat(deleted).containsExactly("LOCAL del-1 file:///snapshots/etcd-snapshot-del-1-1700000000 finalizer=true");
     assertThat(exists(f)).isFalse();
     assertThat(reasons(f)).contains("ETCDSnapshotDeleted Snapshot etcd-snapshot-del-1-1700000000 deleted");
+  }
+
+  @Test
+  void aPlainDeletionAsK3sReconcileMakesItKeepsTheDataAndSaysSo() {
+    EtcdSnapshotFile f = save("k3s-1", DeletionPolicy.DELETE);
+    EtcdSnapshotFile terminating = deleteAndReRead(f);
+    assertThat(terminating.getMetadata().getDeletionTimestamp()).as("our finalizer holds it").isNotNull();
+
+    assertThat(finalizer.handleDeletion(terminating)).isEqualTo(SnapshotFileFinalizer.Outcome.RELEASED_DATA_KEPT);
+
+    assertThat(deleted).as("no data deleted").isEmpty();
+    assertThat(exists(f)).isFalse();
+    assertThat(reasons(f)).anySatisfy(r -> assertThat(r)
+        .startsWith("ETCDSnapshotDataKept Snapshot etcd-snapshot-k3s-1-1700000000 kept: ")
+        .contains("etcdsnapshot.dev/delete-data=true"));
+  }
+
+  @Test
+  void aMarkOtherThanTrueDeletesNothing() {
+    EtcdSnapshotFile f = save("mark-1", DeletionPolicy.DELETE);
+    client.resources(EtcdSnapshotFile.class).withName(f.getMetadata().getName()).edit(o -> {
+      o.getMetadata().getAnnotations().put(SnapshotLabels.DELETE_DATA_ANNOTATION, "yes");
+      return o;
+    });
+    assertThat(finalizer.handleDeletion(deleteAndReRead(f))).isEqualTo(SnapshotFileFinalizer.Outcome.RELEASED_DATA_KEPT);
+    assertThat(deleted).isEmpty();
   }
 
   @Test
@@ -109,7 +149,7 @@ class SnapshotFileFinalizerTest {
     EtcdSnapshotFile f = save("flip-1", DeletionPolicy.DELETE);
     f.getMetadata().getAnnotations().put(SnapshotLabels.DELETION_POLICY_ANNOTATION, "Retain");
     client.resource(f).update();
-    EtcdSnapshotFile terminating = deleteAndReRead(f);
+    EtcdSnapshotFile terminating = markDeleteAndReRead(f);
 
     assertThat(finalizer.handleDeletion(terminating)).isEqualTo(SnapshotFileFinalizer.Outcome.RELEASED_DATA_KEPT);
 
@@ -120,7 +160,7 @@ class SnapshotFileFinalizerTest {
   @Test
   void aDeleterFailureKeepsTheObjectAndSaysWhy() {
     EtcdSnapshotFile f = save("fail-1", DeletionPolicy.DELETE);
-    EtcdSnapshotFile terminating = deleteAndReRead(f);
+    EtcdSnapshotFile terminating = markDeleteAndReRead(f);
     failWith = "s3: access denied";
 
     assertThat(finalizer.handleDeletion(terminating)).isEqualTo(SnapshotFileFinalizer.Outcome.FAILED);
@@ -136,7 +176,7 @@ class SnapshotFileFinalizerTest {
   @Test
   void deletingTheCrdNeverDeletesData() {
     EtcdSnapshotFile f = save("crd-1", DeletionPolicy.DELETE);
-    EtcdSnapshotFile terminating = deleteAndReRead(f);
+    EtcdSnapshotFile terminating = markDeleteAndReRead(f);
     client.apiextensions().v1().customResourceDefinitions().withName(EtcdSnapshotFile.CRD_NAME).delete();
 
     assertThat(finalizer.handleDeletion(terminating)).isEqualTo(SnapshotFileFinalizer.Outcome.RELEASED_DATA_KEPT);
@@ -166,7 +206,7 @@ class SnapshotFileFinalizerTest {
   @Test
   void whenTheCrdCannotBeReadNothingIsDeletedAndTheObjectStays() {
     EtcdSnapshotFile f = save("rbac-1", DeletionPolicy.DELETE);
-    EtcdSnapshotFile terminating = deleteAndReRead(f);
+    EtcdSnapshotFile terminating = markDeleteAndReRead(f);
     server.expect().get().withPath("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + EtcdSnapshotFile.CRD_NAME)
         .andReturn(403, "{}").once();
 
