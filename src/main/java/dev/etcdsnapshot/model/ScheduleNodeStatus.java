@@ -13,7 +13,7 @@ import java.util.Objects;
  * what keeps a slot from running twice on a node across restarts and leader changes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"node", "agent", "lastScheduleTime", "phase", "lastSuccessTime", "lastSnapshotNames", "message"})
+@JsonPropertyOrder({"node", "agent", "lastScheduleTime", "phase", "lastSuccessTime", "lastSnapshotNames", "message", "pendingUploads"})
 public class ScheduleNodeStatus {
 
   @Required
@@ -37,6 +37,9 @@ public class ScheduleNodeStatus {
 
   @JsonPropertyDescription("Message says what went wrong in the last run; never a credential.")
   private String message;
+
+  @JsonPropertyDescription("PendingUploads counts this node's local snapshots whose S3 copy is missing (a failed upload) and that the agent uploads again with backoff; absent when there are none.")
+  private PendingUploadsStatus pendingUploads;
 
   public String getNode() {
     return node;
@@ -94,6 +97,14 @@ public class ScheduleNodeStatus {
     this.message = message;
   }
 
+  public PendingUploadsStatus getPendingUploads() {
+    return pendingUploads;
+  }
+
+  public void setPendingUploads(PendingUploadsStatus pendingUploads) {
+    this.pendingUploads = pendingUploads;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ScheduleNodeStatus other
@@ -103,18 +114,19 @@ public class ScheduleNodeStatus {
         && Objects.equals(phase, other.phase)
         && Objects.equals(lastSuccessTime, other.lastSuccessTime)
         && Objects.equals(lastSnapshotNames, other.lastSnapshotNames)
-        && Objects.equals(message, other.message);
+        && Objects.equals(message, other.message)
+        && Objects.equals(pendingUploads, other.pendingUploads);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(node, agent, lastScheduleTime, phase, lastSuccessTime, lastSnapshotNames, message);
+    return Objects.hash(node, agent, lastScheduleTime, phase, lastSuccessTime, lastSnapshotNames, message, pendingUploads);
   }
 
   @Override
   public String toString() {
     return "ScheduleNodeStatus{node=" + node + ", agent=" + agent + ", lastScheduleTime=" + lastScheduleTime + ", phase=" + phase
         + ", lastSuccessTime=" + lastSuccessTime + ", lastSnapshotNames=" + lastSnapshotNames + ", message="
-        + message + "}";
+        + message + ", pendingUploads=" + pendingUploads + "}";
   }
 }

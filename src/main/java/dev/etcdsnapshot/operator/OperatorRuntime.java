@@ -9,6 +9,7 @@ import dev.etcdsnapshot.operator.agent.ClusterFacts;
 import dev.etcdsnapshot.operator.agent.InventoryPublisher;
 import dev.etcdsnapshot.operator.agent.SchedulePolicies;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
+import dev.etcdsnapshot.operator.agent.UploadRetrier;
 import dev.etcdsnapshot.operator.files.SnapshotFileWatch;
 import dev.etcdsnapshot.operator.files.StorageDeleter;
 import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
@@ -130,7 +131,8 @@ public final class OperatorRuntime implements AutoCloseable {
 
     Operator agent = new Operator(base(client, registry));
     agent.register(new ScheduleAgentReconciler(node, config.identity(), leases, clock, timing.scheduleMaxWait(),
-        runner, writer, new S3Check(reader, stores), events),
+        runner, writer, new S3Check(reader, stores), events,
+        new UploadRetrier(node, engine, reader, stores, publisher, metrics, facts::next, clock), metrics),
         o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
     agent.register(new RequestAgentReconciler(node, config.identity(), client, runner, writer, events),
         o -> o.withName("request-agent").settingNamespaces(config.namespaces()));

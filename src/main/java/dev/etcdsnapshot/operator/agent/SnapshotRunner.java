@@ -83,8 +83,7 @@ public final class SnapshotRunner {
     OptionalInt secretRetention = OptionalInt.empty();
     if (job.s3() != null) {
       try {
-        S3Source source = secrets.read(job.namespace(), secretName(job.s3()), S3Inline.values(job.s3()));
-        RemoteStores.Opened opened = stores.open(source);
+        RemoteStores.Opened opened = open(secrets, stores, job);
         store = opened.store();
         secretRetention = opened.retention();
         s3Description = Optional.of(opened.identity());
@@ -126,6 +125,13 @@ public final class SnapshotRunner {
         s3Problem);
   }
 
+  /** Reads the job's S3 configuration afresh and opens its store; the caller closes it. */
+  static RemoteStores.Opened open(S3SecretReader secrets, RemoteStores stores, SnapshotJob job)
+      throws S3ConfigException {
+    S3Source source = secrets.read(job.namespace(), secretName(job.s3()), S3Inline.values(job.s3()));
+    return stores.open(source);
+  }
+
   private static String secretName(SnapshotS3Spec s3) {
     return s3.getSecretRef() == null ? null : s3.getSecretRef().getName();
   }
@@ -145,11 +151,11 @@ public final class SnapshotRunner {
     return secretRetention.orElse(S3Settings.DEFAULT_RETENTION);
   }
 
-  private static RetentionScope scope(SnapshotJob job) {
+  static RetentionScope scope(SnapshotJob job) {
     return job.s3().getRetentionScope() == S3RetentionScope.CLUSTER ? RetentionScope.CLUSTER : RetentionScope.NODE;
   }
 
-  private static void closeQuietly(SnapshotStore store) {
+  static void closeQuietly(SnapshotStore store) {
     if (store == null) {
       return;
     }

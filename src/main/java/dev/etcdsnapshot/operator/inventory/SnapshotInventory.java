@@ -90,14 +90,18 @@ public final class SnapshotInventory {
   }
 
   /**
-   * Records one save: an object for each snapshot created, a failure record for a failed save or upload, a Node
-   * Event for a failed retention, and the removal of the objects of the snapshots retention pruned (immediately,
+   * Records one save (or retried upload): an object for each snapshot created (an S3 copy replacing the failure
+   * record of its earlier failed upload), a failure record for a failed save or upload, a Node Event for a failed
+   * retention, and the removal of the objects of the snapshots retention pruned (immediately,
    * without the failure-record TTL or the S3 grace).
    */
   public SyncReport recordSave(SaveResult result, ProjectionContext context) {
     SyncReport report = SyncReport.EMPTY;
     for (StoredSnapshot snapshot : result.created()) {
       report = report.plus(write(projection.project(snapshot, context)));
+      if (snapshot.kind() == StorageKind.S3 && context.node() != null) {
+        report = report.plus(removeUploadFailure(snapshot, context));
+      }
     }
     for (SnapshotFailure failure : result.failures()) {
       if (failure.stage() == SnapshotFailure.Stage.RETENTION) {
@@ -128,6 +132,21 @@ public final class SnapshotInventory {
       }
     }
     return report;
+  }
+
+  /**
+   * A retried upload that succeeded replaces the failure record of the upload that failed (same file, same node):
+   * the record says the copy is missing, and it is not any more.
+   */
+  private SyncReport removeUploadFailure(StoredSnapshot copy, ProjectionContext context) {
+    SnapshotFailure failed = new SnapshotFailure(SnapshotFailure.Stage.UPLOAD, StorageKind.S3, copy.fileName(), "",
+        copy.createdAt(), "");
+    EtcdSnapshotFile record = writer.get(projection.projectFailure(failed, context).getMetadata().getName());
+    if (record == null || record.getStatus() == null || record.getStatus().getError() == null) {
+      return SyncReport.EMPTY;
+    }
+    writer.remove(record);
+    return new SyncReport(0, 0, 1, 0, 0);
   }
 
   /**

@@ -39,6 +39,9 @@ import java.util.function.Function;
  *       seconds{namespace,schedule}}; {@code etcd_snapshot_schedule_last_success_timestamp_seconds{namespace,
  *       schedule,node}} for this agent's node: the staleness alerts. Present only while the schedule exists and
  *       is not suspended.
+ *   <li>{@code etcd_snapshot_pending_uploads{namespace,schedule,node}} and {@code
+ *       etcd_snapshot_pending_uploads_oldest_age_seconds{namespace,schedule,node}}: local snapshots of a schedule
+ *       whose S3 copy is missing and is being retried, and how old the oldest of them is.
  * </ul>
  */
 public final class SnapshotMetrics {
@@ -59,6 +62,7 @@ public final class SnapshotMetrics {
   private final Clock clock;
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
   private final Map<ScheduleKey, ScheduleSeries> schedules = new ConcurrentHashMap<>();
+  private final Map<ScheduleKey, PendingSeries> pending = new ConcurrentHashMap<>();
 
   public SnapshotMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -79,6 +83,14 @@ public final class SnapshotMetrics {
         .tag("status", result.succeeded() ? "success" : "error")
         .register(registry)
         .record(took);
+    recordUpload(node, result);
+  }
+
+  /**
+   * Records what a save or a retried upload made (size, last success) or failed to make (failures by stage);
+   * {@link #recordSave} includes it.
+   */
+  public void recordUpload(String node, SaveResult result) {
     for (StoredSnapshot s : result.created()) {
       DistributionSummary.builder("etcd.snapshot.size")
           .description("Size of each snapshot made")
@@ -145,6 +157,49 @@ public final class SnapshotMetrics {
     ScheduleSeries series = schedules.remove(new ScheduleKey(namespace, schedule));
     if (series != null) {
       series.remove();
+    }
+    PendingSeries pendingSeries = pending.remove(new ScheduleKey(namespace, schedule));
+    if (pendingSeries != null) {
+      registry.remove(pendingSeries.count);
+      registry.remove(pendingSeries.age);
+    }
+  }
+
+  /**
+   * Exports this node's pending uploads of a schedule: how many local snapshots lack their S3 copy, and the age of
+   * the oldest of them (0 when none).
+   *
+   * @param oldest when the oldest pending snapshot was taken; empty when none is pending
+   */
+  public void pendingUploads(String namespace, String schedule, String node, int count, Optional<Instant> oldest) {
+    PendingSeries series = pending.computeIfAbsent(new ScheduleKey(namespace, schedule),
+        k -> new PendingSeries(k, node));
+    series.countValue.set(count);
+    series.oldestMillis.set(oldest.map(Instant::toEpochMilli).orElse(0L));
+  }
+
+  /** The two pending-upload gauges of one schedule on this node, and the values they read. */
+  private final class PendingSeries {
+    final AtomicLong countValue = new AtomicLong();
+    final AtomicLong oldestMillis = new AtomicLong();
+    final Gauge count;
+    final Gauge age;
+
+    PendingSeries(ScheduleKey key, String node) {
+      count = Gauge.builder("etcd.snapshot.pending.uploads", countValue, AtomicLong::get)
+          .description("Local snapshots of the schedule on this node whose S3 copy is missing and is retried")
+          .tag("namespace", key.namespace())
+          .tag("schedule", key.schedule())
+          .tag("node", node)
+          .register(registry);
+      age = Gauge.builder("etcd.snapshot.pending.uploads.oldest.age", oldestMillis,
+              m -> m.get() == 0 ? 0 : Math.max(0, clock.millis() - m.get()) / 1000.0)
+          .description("Age of the oldest local snapshot of the schedule on this node whose S3 copy is missing")
+          .baseUnit("seconds")
+          .tag("namespace", key.namespace())
+          .tag("schedule", key.schedule())
+          .tag("node", node)
+          .register(registry);
     }
   }
 

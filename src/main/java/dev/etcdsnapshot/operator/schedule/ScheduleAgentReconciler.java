@@ -6,6 +6,8 @@ import dev.etcdsnapshot.operator.ResourceEvents;
 import dev.etcdsnapshot.operator.agent.RunOutcome;
 import dev.etcdsnapshot.operator.agent.SnapshotJob;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
+import dev.etcdsnapshot.operator.agent.UploadRetrier;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics.Trigger;
 import dev.etcdsnapshot.operator.node.AgentLeases;
@@ -59,15 +61,18 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   private final StatusWriter writer;
   private final ScheduleConditions conditions;
   private final ResourceEvents events;
+  private final ScheduleUploads uploads;
 
   /**
    * @param agent this pod's identity, recorded with every claim
    * @param leases the agent Leases, to tell whether the pod behind a stale claim is gone
    * @param maxWait the longest wait between two looks at a schedule, so a clock step or a lost timer costs at most
    *     this long
+   * @param retrier retries the uploads that failed, shown in the node's entry and the metrics
    */
   public ScheduleAgentReconciler(String node, String agent, AgentLeases leases, Clock clock, Duration maxWait,
-      SnapshotRunner runner, StatusWriter writer, S3Check s3, ResourceEvents events) {
+      SnapshotRunner runner, StatusWriter writer, S3Check s3, ResourceEvents events, UploadRetrier retrier,
+      SnapshotMetrics metrics) {
     this.node = node;
     this.agent = agent;
     this.leases = leases;
@@ -77,6 +82,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     this.writer = writer;
     this.events = events;
     this.conditions = new ScheduleConditions(clock, writer, s3, events);
+    this.uploads = new ScheduleUploads(node, retrier, writer, metrics);
   }
 
   @Override
@@ -107,12 +113,22 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     schedule = lost.schedule();
     Instant now = clock.instant();
     SlotPlan plan = SlotPlanner.plan(cron, since(schedule), now, Boolean.TRUE.equals(spec.getSuspend()));
+    Optional<Instant> uploadCheck = Optional.empty();
     if (selected(spec)) {
       EtcdSnapshotSchedule latest = schedule;
       plan.missed().ifPresent(slot -> missed(latest, slot));
-      plan.due().ifPresent(slot -> runSlot(latest, spec, slot));
+      boolean ran = plan.due().map(slot -> runSlot(latest, spec, slot)).orElse(false);
+      // Failed uploads are retried whether or not the schedule is suspended: the snapshots exist already.
+      uploadCheck = uploads.check(latest, job(latest, spec), ran, Boolean.TRUE.equals(spec.getSuspend()));
     }
     Duration wait = plan.waitFrom(clock.instant(), maxWait);
+    if (uploadCheck.isPresent()) {
+      Duration untilCheck = Duration.between(clock.instant(), uploadCheck.get());
+      // At least a second: an attempt held back by a running save is due at once, and must not spin.
+      Duration floor = Duration.ofSeconds(1);
+      untilCheck = untilCheck.compareTo(floor) < 0 ? floor : untilCheck;
+      wait = untilCheck.compareTo(wait) < 0 ? untilCheck : wait;
+    }
     // Look again once another claimant has had a Lease duration to show it is alive, or to retry writing an
     // outcome: soon, not only at the next slot.
     if ((lost.undecided() || hasUnrecorded(schedule)) && wait.compareTo(leases.leaseDuration()) > 0) {
@@ -245,12 +261,14 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     }
   }
 
-  private void runSlot(EtcdSnapshotSchedule schedule, EtcdSnapshotScheduleSpec spec, Instant slot) {
+  /** Runs the slot if this node wins its claim; true when it ran. */
+  private boolean runSlot(EtcdSnapshotSchedule schedule, EtcdSnapshotScheduleSpec spec, Instant slot) {
     Optional<EtcdSnapshotSchedule> claimed = claim(schedule, slot, ScheduleNodeEntries.RUNNING);
     if (claimed.isPresent()) {
       RunOutcome outcome = runner.run(job(claimed.get(), spec));
       record(claimed.get(), runKey(claimed.get(), slot.toString()), new Finished(slot, outcome, clock.instant()));
     }
+    return claimed.isPresent();
   }
 
   /** Claims the slot; empty when another writer claimed it first (or the schedule is gone). */

@@ -2,6 +2,7 @@ package dev.etcdsnapshot.operator.schedule;
 
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleStatus;
+import dev.etcdsnapshot.model.PendingUploadsStatus;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
 import dev.etcdsnapshot.operator.agent.RunOutcome;
 import java.time.Instant;
@@ -108,6 +109,19 @@ public final class ScheduleNodeEntries {
       e.setLastSnapshotNames(outcome.objectNames());
     }
     refreshSummary(schedule);
+    return true;
+  }
+
+  /**
+   * Sets what the node has pending for upload ({@code null}: nothing); false when that is what the entry says
+   * already. A node without an entry gets one only when something is pending.
+   */
+  public static boolean setPendingUploads(EtcdSnapshotSchedule schedule, String node, PendingUploadsStatus pending) {
+    Optional<ScheduleNodeStatus> current = entry(schedule, node);
+    if (Objects.equals(current.map(ScheduleNodeStatus::getPendingUploads).orElse(null), pending)) {
+      return false;
+    }
+    entryFor(schedule, node).setPendingUploads(pending);
     return true;
   }
 
