@@ -6,6 +6,7 @@ import dev.etcdsnapshot.engine.SnapshotNames;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
 import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.operator.agent.ClusterFacts;
+import dev.etcdsnapshot.operator.agent.InFlight;
 import dev.etcdsnapshot.operator.agent.InventoryPublisher;
 import dev.etcdsnapshot.operator.agent.SchedulePolicies;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
@@ -71,6 +72,12 @@ public final class OperatorRuntime implements AutoCloseable {
   /** How often the finalizer watches look at every object again, which retries failed data deletions. */
   static final Duration FINALIZER_RESYNC = Duration.ofSeconds(30);
 
+  /**
+   * How long shutdown waits for the saves and uploads it interrupted to end — an interrupted multipart upload
+   * aborts itself first — within the pod's default 30 s termination grace period.
+   */
+  public static final Duration SHUTDOWN_DEADLINE = Duration.ofSeconds(20);
+
   private final Operator agent;
   private final Operator leader;
   private final AgentHeartbeat heartbeat;
@@ -80,10 +87,12 @@ public final class OperatorRuntime implements AutoCloseable {
   private final List<SnapshotFileWatch> watches;
   private final ScheduleMetricsWatch scheduleMetrics;
   private final ScheduledExecutorService leaderLoop;
+  private final InFlight inFlight;
 
   private OperatorRuntime(Operator agent, Operator leader, AgentHeartbeat heartbeat, ScheduledExecutorService syncLoop,
       OperatorHttpServer http, EtcdSnapshotSource source, List<SnapshotFileWatch> watches,
-      ScheduleMetricsWatch scheduleMetrics, ScheduledExecutorService leaderLoop) {
+      ScheduleMetricsWatch scheduleMetrics, ScheduledExecutorService leaderLoop, InFlight inFlight) {
+    this.inFlight = inFlight;
     this.watches = watches;
     this.scheduleMetrics = scheduleMetrics;
     this.leaderLoop = leaderLoop;
@@ -121,7 +130,9 @@ public final class OperatorRuntime implements AutoCloseable {
         new SchedulePolicies(client, config.namespaces()));
     InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics);
     ClusterFacts facts = new ClusterFacts(client, config.flavor(), config.tokenFile());
-    SnapshotRunner runner = new SnapshotRunner(node, engine, reader, stores, publisher, metrics, facts::next);
+    InFlight inFlight = new InFlight();
+    SnapshotRunner runner = new SnapshotRunner(node, engine, reader, stores, publisher, metrics, facts::next,
+        inFlight);
     StatusWriter writer = new StatusWriter(client);
     ResourceEvents events = new ResourceEvents(client, clock, node);
     S3Stores s3Stores = new S3Stores(client, config.namespaces(), reader, stores);
@@ -132,7 +143,7 @@ public final class OperatorRuntime implements AutoCloseable {
     Operator agent = new Operator(base(client, registry));
     agent.register(new ScheduleAgentReconciler(node, config.identity(), leases, clock, timing.scheduleMaxWait(),
         runner, writer, new S3Check(reader, stores), events,
-        new UploadRetrier(node, engine, reader, stores, publisher, metrics, facts::next, clock), metrics),
+        new UploadRetrier(node, engine, reader, stores, publisher, metrics, facts::next, clock, inFlight), metrics),
         o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
     agent.register(new RequestAgentReconciler(node, config.identity(), client, runner, writer, events),
         o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
@@ -189,7 +200,7 @@ public final class OperatorRuntime implements AutoCloseable {
     LOG.info("Operator started on node {} (pod {}), watching namespaces {}; metrics on port {}", node,
         config.identity(), config.namespaces(), http.port());
     return new OperatorRuntime(agent, leader, heartbeat, syncLoop, http, source, List.of(localFiles, s3Files),
-        scheduleMetrics, leaderLoop);
+        scheduleMetrics, leaderLoop, inFlight);
   }
 
   /** The last-success gauge starts from the newest local snapshot, so a restart does not make it vanish. */
@@ -224,9 +235,20 @@ public final class OperatorRuntime implements AutoCloseable {
     return http.port();
   }
 
-  /** Stops both duties, the Lease renewal, the sync loop and the HTTP endpoint; the client stays open. */
+  /**
+   * Stops both duties, the Lease renewal, the sync loop and the HTTP endpoint; the client stays open. First the
+   * saves and uploads in flight are interrupted and awaited for at most {@link #SHUTDOWN_DEADLINE}, so that an
+   * upload aborts its multipart upload before the process exits.
+   */
   @Override
   public void close() {
+    try {
+      if (!inFlight.interruptAndAwait(SHUTDOWN_DEADLINE)) {
+        LOG.warn("A snapshot save or upload was still running {} after shutdown interrupted it", SHUTDOWN_DEADLINE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     syncLoop.shutdownNow();
     leaderLoop.shutdownNow();
     heartbeat.close();

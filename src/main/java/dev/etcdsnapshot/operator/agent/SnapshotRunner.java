@@ -46,12 +46,15 @@ public final class SnapshotRunner {
   private final SnapshotPublisher publisher;
   private final SnapshotMetrics metrics;
   private final Supplier<SaveContext> context;
+  private final InFlight inFlight;
 
   /**
    * @param context the per-save extras (cluster id, extra metadata); read before each save
+   * @param inFlight where runs are tracked, so that shutdown interrupts them (an upload then aborts)
    */
   public SnapshotRunner(String node, SnapshotEngine engine, S3SecretReader secrets, RemoteStores stores,
-      SnapshotPublisher publisher, SnapshotMetrics metrics, Supplier<SaveContext> context) {
+      SnapshotPublisher publisher, SnapshotMetrics metrics, Supplier<SaveContext> context, InFlight inFlight) {
+    this.inFlight = inFlight;
     this.node = node;
     this.engine = engine;
     this.secrets = secrets;
@@ -75,8 +78,13 @@ public final class SnapshotRunner {
    */
   public record SaveContext(String clusterId, String tokenHash, Map<String, String> extraMetadata) {}
 
-  /** Takes one snapshot for the job. */
+  /** Takes one snapshot for the job; skipped when the operator is shutting down. */
   public RunOutcome run(SnapshotJob job) {
+    return inFlight.run(() -> runNow(job)).orElseGet(() -> new RunOutcome(RunOutcome.Kind.SKIPPED, "", List.of(),
+        "the operator on node " + node + " is shutting down", Optional.empty()));
+  }
+
+  private RunOutcome runNow(SnapshotJob job) {
     Optional<String> s3Problem = Optional.empty();
     Optional<S3StoreIdentity> s3Description = Optional.empty();
     SnapshotStore store = null;

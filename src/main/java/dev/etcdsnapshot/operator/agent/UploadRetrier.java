@@ -47,10 +47,12 @@ public final class UploadRetrier {
   private final Supplier<SnapshotRunner.SaveContext> context;
   private final Clock clock;
   private final Map<String, State> states = new ConcurrentHashMap<>();
+  private final InFlight inFlight;
 
   public UploadRetrier(String node, SnapshotEngine engine, S3SecretReader secrets, RemoteStores stores,
       SnapshotPublisher publisher, SnapshotMetrics metrics, Supplier<SnapshotRunner.SaveContext> context,
-      Clock clock) {
+      Clock clock, InFlight inFlight) {
+    this.inFlight = inFlight;
     this.node = node;
     this.engine = engine;
     this.reupload = new SnapshotReupload(engine.localStore(), clock);
@@ -145,12 +147,17 @@ public final class UploadRetrier {
     }
     SnapshotRunner.SaveContext ctx = context.get();
     for (String fileName : due) {
-      SaveResult result;
+      Optional<SaveResult> attempt;
       try {
-        result = reupload.upload(fileName, job.namePrefix(), remote, ctx.clusterId(), ctx.tokenHash());
+        attempt = inFlight.run(() -> reupload.upload(fileName, job.namePrefix(), remote, ctx.clusterId(),
+            ctx.tokenHash()));
       } catch (SnapshotInProgressException e) {
         break; // a save of the node is running; the next check tries again
       }
+      if (attempt.isEmpty()) {
+        break; // shutting down
+      }
+      SaveResult result = attempt.get();
       metrics.recordUpload(node, result);
       publisher.published(node, result, job.deletionPolicy(), Optional.of(opened.identity()));
       if (!result.created().isEmpty() || result.failures().isEmpty()) {
