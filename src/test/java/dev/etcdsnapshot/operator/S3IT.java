@@ -210,10 +210,15 @@ class S3IT {
     Instant slot = cron.nextAfter(clock.instant()).get();
     for (int run = 1; run <= 3; run++) {
       if (run == 3) {
-        client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept").edit(s -> {
-          s.getSpec().getS3().setRetention(2);
-          return s;
-        });
+        EtcdSnapshotSchedule edited = client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS)
+            .withName("kept").edit(s -> {
+              s.getSpec().getS3().setRetention(2);
+              return s;
+            });
+        // The slot must run on the edited spec: wait until the agent has seen it before moving the clock.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(client.resources(
+            EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("kept").get().getStatus()
+            .getObservedGeneration()).isEqualTo(edited.getMetadata().getGeneration()));
       }
       Instant current = slot;
       clock.set(current.plusSeconds(1));
