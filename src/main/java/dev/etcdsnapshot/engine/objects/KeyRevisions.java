@@ -5,7 +5,7 @@ import java.io.IOException;
 
 /**
  * Every revision in an etcd snapshot's {@code key} bucket, in any order: what the objects of a snapshot are read
- * from. The snapshot reader provides it; tests build it from lists.
+ * from. {@link SnapshotFileKeys} reads them from a snapshot file; tests build them from lists.
  */
 @FunctionalInterface
 public interface KeyRevisions {
@@ -13,14 +13,28 @@ public interface KeyRevisions {
   /** Calls {@code visitor} once per stored revision. */
   void forEach(Visitor visitor) throws IOException;
 
-  /** One stored revision. */
+  /** One stored revision, as the snapshot reader's {@code KeyRevision} offers it. */
+  interface Revision {
+
+    /** The main revision (the transaction). */
+    long main();
+
+    /** The sub revision within it. */
+    long sub();
+
+    /** Whether this revision deletes the key; a tombstone's KeyValue carries the key only. */
+    boolean tombstone();
+
+    /** The etcd key, read without decoding the value (the fold skips most revisions on this alone). */
+    byte[] key();
+
+    /** The whole mvcc KeyValue. */
+    KeyValue keyValue();
+  }
+
+  /** Receives each revision. */
   @FunctionalInterface
   interface Visitor {
-
-    /**
-     * A revision of {@code kv.getKey()}: {@code main}/{@code sub} are the bucket key's revision; a tombstone (the
-     * key's deletion) carries the key only.
-     */
-    void revision(long main, long sub, boolean tombstone, KeyValue kv) throws IOException;
+    void revision(Revision revision) throws IOException;
   }
 }

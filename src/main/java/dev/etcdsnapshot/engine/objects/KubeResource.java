@@ -1,10 +1,12 @@
 package dev.etcdsnapshot.engine.objects;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A kind of object in etcd, named as kubectl names it ({@code configmaps}, {@code deployments.apps},
@@ -14,7 +16,7 @@ import java.util.Optional;
  *
  * @param plural the resource's plural name
  * @param group its API group, empty for the core group, null when not known
- * @param storage the key part after {@code /registry/}, see {@link RegistryKey}
+ * @param storage the key part after {@code /registry/} (the reader's {@code RegistryKey.resource()})
  * @param namespaced true, false, or null when not known
  */
 public record KubeResource(String plural, String group, String storage, Boolean namespaced) {
@@ -93,8 +95,7 @@ public record KubeResource(String plural, String group, String storage, Boolean 
   }
 
   private static List<String> concat(String first, String... rest) {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), java.util.Arrays.stream(rest))
-        .toList();
+    return Stream.concat(Stream.of(first), Arrays.stream(rest)).toList();
   }
 
   /**
@@ -120,7 +121,7 @@ public record KubeResource(String plural, String group, String storage, Boolean 
     return new KubeResource(n, null, n, null);
   }
 
-  /** The resource whose objects are stored under {@code storage} (see {@link RegistryKey#storage()}). */
+  /** The resource whose objects are stored under {@code storage} (a {@code RegistryKey.resource()}). */
   public static KubeResource stored(String storage) {
     KubeResource known = BY_STORAGE.get(storage);
     if (known != null) {
@@ -151,7 +152,7 @@ public record KubeResource(String plural, String group, String storage, Boolean 
 
   /** The etcd key prefix of its objects. */
   public String keyPrefix() {
-    return RegistryKey.prefixOf(storage);
+    return ObjectKeys.prefixOf(storage);
   }
 
   /** Whether objects of this resource sit in a namespace; empty when not known (not in the table). */

@@ -1,10 +1,11 @@
 package dev.etcdsnapshot.engine.objects;
 
-import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.KeyValue;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -37,21 +38,25 @@ public final class LatestRevisions {
   /**
    * Folds {@code source}.
    *
-   * @param prefix only keys starting with these bytes are looked at (cheap, before any decoding)
+   * @param prefix only keys starting with it are looked at (a byte comparison, before any decoding)
    * @param select of those, the keys to hold
    * @param keepValue of those, the keys whose value is kept (the others keep only the digest)
    * @return the live keys in key order
    */
-  public static SortedMap<String, Latest> fold(KeyRevisions source, ByteString prefix, Predicate<String> select,
+  public static SortedMap<String, Latest> fold(KeyRevisions source, String prefix, Predicate<String> select,
       Predicate<String> keepValue) throws IOException {
+    byte[] prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
     Map<String, Entry> newest = new HashMap<>();
     MessageDigest sha = sha256();
-    source.forEach((main, sub, tombstone, kv) -> {
-      ByteString keyBytes = kv.getKey();
-      if (!keyBytes.startsWith(prefix)) {
+    source.forEach(r -> {
+      byte[] keyBytes = r.key();
+      if (keyBytes.length < prefixBytes.length
+          || !Arrays.equals(keyBytes, 0, prefixBytes.length, prefixBytes, 0, prefixBytes.length)) {
         return;
       }
-      String key = keyBytes.toStringUtf8();
+      long main = r.main();
+      long sub = r.sub();
+      String key = new String(keyBytes, StandardCharsets.UTF_8);
       Entry known = newest.get(key);
       if (known != null && !known.olderThan(main, sub)) {
         return;
@@ -59,7 +64,8 @@ public final class LatestRevisions {
       if (known == null && !select.test(key)) {
         return;
       }
-      newest.put(key, tombstone ? Entry.tombstone(main, sub) : Entry.of(main, sub, kv, keepValue.test(key), sha));
+      newest.put(key, r.tombstone() ? Entry.tombstone(main, sub)
+          : Entry.of(main, sub, r.keyValue(), keepValue.test(key), sha));
     });
     SortedMap<String, Latest> live = new TreeMap<>();
     newest.forEach((key, e) -> {

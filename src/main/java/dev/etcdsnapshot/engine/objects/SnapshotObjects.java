@@ -1,8 +1,9 @@
 package dev.etcdsnapshot.engine.objects;
 
-import com.google.protobuf.ByteString;
+import dev.etcdsnapshot.engine.content.RegistryKey;
 import dev.etcdsnapshot.engine.objects.LatestRevisions.Latest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,9 +29,9 @@ public final class SnapshotObjects {
   public record Query(KubeResource resource, String name, String namespace) {
 
     boolean matches(RegistryKey key) {
-      return key.storage().equals(resource.storage())
+      return key != null && key.resource().equals(resource.storage())
           && (name == null || name.equals(key.name()))
-          && (namespace == null || key.namespace() == null || namespace.equals(key.namespace()));
+          && (namespace == null || key.namespace().isEmpty() || namespace.equals(key.namespace()));
     }
   }
 
@@ -70,11 +71,11 @@ public final class SnapshotObjects {
 
   /** The objects {@code query} names, in key order. */
   public static List<Found> get(KeyRevisions snapshot, Query query) throws IOException {
-    Predicate<String> selected = key -> RegistryKey.parse(key).filter(query::matches).isPresent();
-    SortedMap<String, Latest> live = LatestRevisions.fold(snapshot,
-        ByteString.copyFromUtf8(query.resource().keyPrefix()), selected, selected);
+    Predicate<String> selected = key -> query.matches(parse(key));
+    SortedMap<String, Latest> live = LatestRevisions.fold(snapshot, query.resource().keyPrefix(), selected,
+        selected);
     List<Found> found = new ArrayList<>();
-    live.forEach((key, latest) -> found.add(new Found(RegistryKey.parse(key).orElseThrow(), latest.revision(),
+    live.forEach((key, latest) -> found.add(new Found(parse(key), latest.revision(),
         StoredObject.decode(latest.value()))));
     return found;
   }
@@ -84,7 +85,7 @@ public final class SnapshotObjects {
    * and the values of {@code showKey} only (null for none).
    */
   public static Difference diff(KeyRevisions a, KeyRevisions b, String showKey) throws IOException {
-    ByteString prefix = ByteString.copyFromUtf8(RegistryKey.PREFIX);
+    String prefix = RegistryKey.PREFIX;
     Predicate<String> show = key -> key.equals(showKey);
     SortedMap<String, Latest> before = LatestRevisions.fold(a, prefix, key -> true, show);
     SortedMap<String, Latest> after = LatestRevisions.fold(b, prefix, key -> true, show);
@@ -116,8 +117,12 @@ public final class SnapshotObjects {
   }
 
   private static Change change(String key, ChangeKind kind) {
-    return RegistryKey.parse(key)
-        .map(k -> new Change(KubeResource.stored(k.storage()).displayName(), k.displayName(), kind))
-        .orElseGet(() -> new Change("(other keys)", key, kind));
+    RegistryKey k = parse(key);
+    return k == null ? new Change("(other keys)", key, kind)
+        : new Change(KubeResource.stored(k.resource()).displayName(), ObjectKeys.displayName(k), kind);
+  }
+
+  private static RegistryKey parse(String key) {
+    return RegistryKey.parse(key.getBytes(StandardCharsets.UTF_8));
   }
 }

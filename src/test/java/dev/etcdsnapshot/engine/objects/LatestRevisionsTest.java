@@ -2,7 +2,6 @@ package dev.etcdsnapshot.engine.objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.etcdsnapshot.engine.objects.LatestRevisions.Latest;
 import java.nio.charset.StandardCharsets;
 import java.util.SortedMap;
@@ -13,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The state at the snapshot's revision: per key its newest revision, none when that is a tombstone. */
 class LatestRevisionsTest {
 
-  private static final ByteString REGISTRY = ByteString.copyFromUtf8("/registry/");
+  private static final String REGISTRY = "/registry/";
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

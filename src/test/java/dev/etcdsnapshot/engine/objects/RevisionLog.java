@@ -16,7 +16,12 @@ import java.util.Random;
  */
 final class RevisionLog implements KeyRevisions {
 
-  private record Stored(long main, long sub, boolean tombstone, KeyValue kv) {}
+  private record Stored(long main, long sub, boolean tombstone, KeyValue keyValue) implements Revision {
+    @Override
+    public byte[] key() {
+      return keyValue.getKey().toByteArray();
+    }
+  }
 
   private final List<Stored> revisions = new ArrayList<>();
   private final Map<String, KeyValue> live = new HashMap<>();
@@ -54,7 +59,7 @@ final class RevisionLog implements KeyRevisions {
       Collections.shuffle(order, new Random(shuffleSeed));
     }
     for (Stored s : order) {
-      visitor.revision(s.main, s.sub, s.tombstone, s.kv);
+      visitor.revision(s);
     }
   }
 }

@@ -29,9 +29,9 @@ class SnapshotObjectsTest {
   void getSelectsByNameAndNamespace() throws Exception {
     RevisionLog log = before();
     assertThat(SnapshotObjects.get(log, new Query(KubeResource.named("cm"), "keep", "default")))
-        .extracting(f -> f.key().key()).containsExactly(CM + "default/keep");
+        .extracting(f -> ObjectKeys.keyOf(f.key())).containsExactly(CM + "default/keep");
     assertThat(SnapshotObjects.get(log, new Query(KubeResource.named("cm"), "keep", null)))
-        .extracting(f -> f.key().key()).containsExactly(CM + "default/keep", CM + "team-a/keep");
+        .extracting(f -> ObjectKeys.keyOf(f.key())).containsExactly(CM + "default/keep", CM + "team-a/keep");
     assertThat(SnapshotObjects.get(log, new Query(KubeResource.named("cm"), null, "default"))).hasSize(3);
     assertThat(SnapshotObjects.get(log, new Query(KubeResource.named("ns"), "team-a", "default")))
         .as("cluster-scoped objects match whatever the namespace").hasSize(1);
