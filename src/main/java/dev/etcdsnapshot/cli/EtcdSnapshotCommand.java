@@ -9,7 +9,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "etcd-snapshot-operator", mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Takes, lists, prunes, deletes and verifies etcd snapshots the way k3s does.",
+    description = "Takes, lists, prunes, deletes and verifies etcd snapshots the way k3s does, and shows the "
+        + "Kubernetes objects inside them.",
     subcommands = {
         SaveCommand.class,
         ListCommand.class,
@@ -17,6 +18,8 @@ import picocli.CommandLine.ScopeType;
         PruneCommand.class,
         VerifyCommand.class,
         DownloadCommand.class,
+        GetCommand.class,
+        DiffCommand.class,
         OperatorCommand.class,
     })
 public final class EtcdSnapshotCommand {

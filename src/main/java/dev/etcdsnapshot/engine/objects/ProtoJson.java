@@ -17,6 +17,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A Kubernetes protobuf message as the JSON kube-apiserver would serve for it: field names as in the API, bytes in
@@ -67,13 +69,16 @@ final class ProtoJson {
 
   private static JsonNode field(Message message, FieldDescriptor field) {
     if (field.isMapField()) {
-      ObjectNode map = NODES.objectNode();
+      // Keys sorted, as Go's marshaller and kubectl print maps; the wire order says nothing.
+      SortedMap<String, JsonNode> sorted = new TreeMap<>();
       for (Object entry : (List<?>) message.getField(field)) {
         Message e = (Message) entry;
         FieldDescriptor keyField = e.getDescriptorForType().findFieldByName("key");
         FieldDescriptor valueField = e.getDescriptorForType().findFieldByName("value");
-        map.set(String.valueOf(e.getField(keyField)), value(valueField, e.getField(valueField)));
+        sorted.put(String.valueOf(e.getField(keyField)), value(valueField, e.getField(valueField)));
       }
+      ObjectNode map = NODES.objectNode();
+      map.setAll(sorted);
       return map;
     }
     if (field.isRepeated()) {
