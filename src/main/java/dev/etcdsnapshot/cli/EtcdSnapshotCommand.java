@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
         DeleteCommand.class,
         PruneCommand.class,
         VerifyCommand.class,
+        InspectCommand.class,
         DownloadCommand.class,
         OperatorCommand.class,
     })

@@ -31,6 +31,7 @@ public final class ContentVerifier {
       if (!trailer.ok()) {
         return verdict(ContentProof.Outcome.UNREADABLE, 0, 0, 0, -1, "snapshot is corrupt: " + trailer.describe());
       }
+      content.walk(null); // the whole structure, not just the key bucket: a restore reads every page
       KvHash kv = KvHash.index(content);
       long revision = kv.revision();
       if (revision == 0) {

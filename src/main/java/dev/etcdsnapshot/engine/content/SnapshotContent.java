@@ -195,7 +195,8 @@ public final class SnapshotContent implements AutoCloseable {
   /**
    * Walks every bucket (the way {@code etcdctl snapshot status} does: buckets in name order, entries in key order)
    * and checks the structure as it goes: each page reached once, inside the file, of the right kind, keys
-   * ascending; and, when the file has a free list, that every page is either reached or free.
+   * ascending; and, when the file has a free list, that every page is either reached or free. A null
+   * {@code visitor} only checks.
    */
   public void walk(BucketVisitor visitor) {
     PageMap pages = new PageMap(file.meta().highWaterMark());
@@ -208,7 +209,9 @@ public final class SnapshotContent implements AutoCloseable {
             + new String(name, StandardCharsets.UTF_8) + "'");
       }
       String bucketName = new String(name, StandardCharsets.UTF_8);
-      visitor.bucket(bucketName);
+      if (visitor != null) {
+        visitor.bucket(bucketName);
+      }
       walkBucket(BucketCursor.nested(file, pages, bucketName, root.value()), pages, bucketName, visitor);
     }
     free.requireAllPagesAccounted(pages);
