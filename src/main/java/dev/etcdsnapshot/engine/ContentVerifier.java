@@ -17,16 +17,26 @@ public final class ContentVerifier {
 
   private final Clock clock;
   private final Path tempDir;
+  private final long maxInflatedBytes;
 
   /** {@code tempDir} receives the inflated copy of a zipped snapshot while it is read. */
   public ContentVerifier(Clock clock, Path tempDir) {
+    this(clock, tempDir, Long.MAX_VALUE);
+  }
+
+  /**
+   * As above, inflating at most {@code maxInflatedBytes} into {@code tempDir}; a larger zipped snapshot is not
+   * proven ({@code UNAVAILABLE}) rather than filling a bounded volume.
+   */
+  public ContentVerifier(Clock clock, Path tempDir, long maxInflatedBytes) {
     this.clock = clock;
     this.tempDir = tempDir;
+    this.maxInflatedBytes = maxInflatedBytes;
   }
 
   /** The verdict on {@code snapshot} (raw or zipped); never throws for a bad file or an unreachable member. */
   public ContentProof prove(Path snapshot, MemberKvHash member) {
-    try (SnapshotContent content = SnapshotContent.open(snapshot, tempDir)) {
+    try (SnapshotContent content = SnapshotContent.open(snapshot, tempDir, maxInflatedBytes)) {
       IntegrityReport trailer = content.trailer();
       if (!trailer.ok()) {
         return verdict(ContentProof.Outcome.UNREADABLE, 0, 0, 0, -1, "snapshot is corrupt: " + trailer.describe());
@@ -58,6 +68,8 @@ public final class ContentVerifier {
           "content mismatch at revision " + revision + ": the snapshot's KV hash is " + hex(hash) + " but "
               + member.describe() + " reports " + hex(answer.hash()) + " (compaction revision "
               + answer.compactRevision() + ")");
+    } catch (SnapshotContent.TooLarge e) {
+      return verdict(ContentProof.Outcome.UNAVAILABLE, 0, 0, 0, -1, "content not verified: " + e.getMessage());
     } catch (SnapshotFormatException e) {
       return verdict(ContentProof.Outcome.UNREADABLE, 0, 0, 0, -1, e.getMessage());
     } catch (IOException | UncheckedIOException e) {

@@ -34,6 +34,14 @@ public final class KvHash {
     this.keepSetEmpty = !newest.anyValue(v -> (v & TOMBSTONE) == 0);
   }
 
+  /**
+   * The hash etcd returns for {@code HashKV(revision)} when its compaction revision is {@code compactRevision}
+   * (both passes at once; kept from the first version of this API).
+   */
+  public static int compute(SnapshotContent content, long revision, long compactRevision) {
+    return index(content, revision).hash(compactRevision);
+  }
+
   /** The first pass, at the snapshot's own revision (its newest). */
   public static KvHash index(SnapshotContent content) {
     return index(content, Long.MAX_VALUE);

@@ -78,12 +78,22 @@ public final class SnapshotContent implements AutoCloseable {
 
   /** Opens a raw snapshot or a single-entry zip of one, inflating a zip into {@code tempDir}. */
   public static SnapshotContent open(Path snapshot, Path tempDir) throws IOException {
+    return open(snapshot, tempDir, Long.MAX_VALUE);
+  }
+
+  /**
+   * Opens a raw snapshot or a single-entry zip of one, inflating a zip into {@code tempDir} but never more than
+   * {@code maxInflatedBytes} there (a bounded temporary volume must not fill up).
+   *
+   * @throws TooLarge when the zip's entry is larger than {@code maxInflatedBytes}; nothing is left behind
+   */
+  public static SnapshotContent open(Path snapshot, Path tempDir, long maxInflatedBytes) throws IOException {
     if (!isZip(snapshot)) {
       return new SnapshotContent(snapshot, null, null);
     }
     Path inflated = Files.createTempFile(tempDir, "snapshot-content-", ".db"); // 0600: it holds the cluster's data
     try {
-      IntegrityReport trailer = inflate(snapshot, inflated);
+      IntegrityReport trailer = inflate(snapshot, inflated, maxInflatedBytes);
       return new SnapshotContent(inflated, inflated, trailer);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(inflated);
@@ -98,13 +108,26 @@ public final class SnapshotContent implements AutoCloseable {
     }
   }
 
-  private static IntegrityReport inflate(Path zipFile, Path target) throws IOException {
+  /** A zipped snapshot too large to inflate into the temporary space allowed. */
+  public static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(String message) {
+      super(message);
+    }
+  }
+
+  private static IntegrityReport inflate(Path zipFile, Path target, long limit) throws IOException {
     try (InputStream in = Files.newInputStream(zipFile);
         OutputStream out = Files.newOutputStream(target, StandardOpenOption.TRUNCATE_EXISTING)) {
       ZipInputStream zip = SnapshotCompression.openSingleEntry(in);
       SnapshotIntegrity.TrailerCheck check = SnapshotIntegrity.checking(out);
       byte[] buffer = new byte[BUFFER];
       for (int n = zip.read(buffer); n >= 0; n = zip.read(buffer)) {
+        if (check.size() + n > limit) {
+          throw new TooLarge("the unzipped snapshot exceeds the " + limit / (1024 * 1024) + " MiB allowed in "
+              + target.getParent());
+        }
         check.write(buffer, 0, n);
       }
       SnapshotCompression.requireNoMoreEntries(zip);
