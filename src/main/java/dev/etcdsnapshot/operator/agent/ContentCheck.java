@@ -13,6 +13,6 @@ public interface ContentCheck {
 
   /** The engine's proof of files in {@code local}, against {@code member}, inflating zips into {@code verifier}'s dir. */
   static ContentCheck of(LocalSnapshotStore local, MemberKvHash member, ContentVerifier verifier) {
-    return fileName -> verifier.prove(local.pathOf(fileName), member);
+    return fileName -> verifier.proveSaved(local.pathOf(fileName), member);
   }
 }
