@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
         DeleteCommand.class,
         PruneCommand.class,
         VerifyCommand.class,
+        InspectCommand.class,
         DownloadCommand.class,
         GetCommand.class,
         DiffCommand.class,

@@ -1,7 +1,5 @@
 package dev.etcdsnapshot.engine.content;
 
-import java.util.Arrays;
-
 /**
  * The one piece of per-key state a snapshot walk needs (the key bucket is ordered by revision, not by key): an
  * open-addressing table from a 64-bit fingerprint of the etcd key to an int. 12 bytes a slot, at most 2/3 full, so
@@ -82,22 +80,30 @@ final class KeyTable {
     return (int) (fp ^ (fp >>> 32));
   }
 
-  /** A 64-bit hash of the key: 8-byte words through the murmur3 finaliser, seeded with the length. */
+  /** A 64-bit hash of the key: one lane of MurmurHash3 x64 over little-endian 8-byte words and the tail. */
   static long fingerprint(byte[] key) {
-    long h = 0x9E3779B97F4A7C15L ^ key.length;
+    long h = 0x9E3779B97F4A7C15L;
     int i = 0;
     for (; i + 8 <= key.length; i += 8) {
       long word = 0;
       for (int b = 7; b >= 0; b--) {
         word = (word << 8) | (key[i + b] & 0xff);
       }
-      h = fmix(h ^ word) * 0xff51afd7ed558ccdL;
+      h = round(h, word);
     }
-    long tail = 0;
-    for (int b = key.length - 1; b >= i; b--) {
-      tail = (tail << 8) | (key[b] & 0xff);
+    if (i < key.length) {
+      long tail = 0;
+      for (int b = key.length - 1; b >= i; b--) {
+        tail = (tail << 8) | (key[b] & 0xff);
+      }
+      h = round(h, tail);
     }
-    return fmix(h ^ tail ^ Arrays.hashCode(key));
+    return fmix(h ^ key.length);
+  }
+
+  private static long round(long h, long word) {
+    long k = Long.rotateLeft(word * 0x87c37b91114253d5L, 31) * 0x4cf5ad432745937fL;
+    return Long.rotateLeft(h ^ k, 27) * 5 + 0x52dce729;
   }
 
   private static long fmix(long k) {

@@ -78,12 +78,22 @@ public final class SnapshotContent implements AutoCloseable {
 
   /** Opens a raw snapshot or a single-entry zip of one, inflating a zip into {@code tempDir}. */
   public static SnapshotContent open(Path snapshot, Path tempDir) throws IOException {
+    return open(snapshot, tempDir, Long.MAX_VALUE);
+  }
+
+  /**
+   * Opens a raw snapshot or a single-entry zip of one, inflating a zip into {@code tempDir} but never more than
+   * {@code maxInflatedBytes} there (a bounded temporary volume must not fill up).
+   *
+   * @throws TooLarge when the zip's entry is larger than {@code maxInflatedBytes}; nothing is left behind
+   */
+  public static SnapshotContent open(Path snapshot, Path tempDir, long maxInflatedBytes) throws IOException {
     if (!isZip(snapshot)) {
       return new SnapshotContent(snapshot, null, null);
     }
     Path inflated = Files.createTempFile(tempDir, "snapshot-content-", ".db"); // 0600: it holds the cluster's data
     try {
-      IntegrityReport trailer = inflate(snapshot, inflated);
+      IntegrityReport trailer = inflate(snapshot, inflated, maxInflatedBytes);
       return new SnapshotContent(inflated, inflated, trailer);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(inflated);
@@ -98,13 +108,26 @@ public final class SnapshotContent implements AutoCloseable {
     }
   }
 
-  private static IntegrityReport inflate(Path zipFile, Path target) throws IOException {
+  /** A zipped snapshot too large to inflate into the temporary space allowed. */
+  public static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(String message) {
+      super(message);
+    }
+  }
+
+  private static IntegrityReport inflate(Path zipFile, Path target, long limit) throws IOException {
     try (InputStream in = Files.newInputStream(zipFile);
         OutputStream out = Files.newOutputStream(target, StandardOpenOption.TRUNCATE_EXISTING)) {
       ZipInputStream zip = SnapshotCompression.openSingleEntry(in);
       SnapshotIntegrity.TrailerCheck check = SnapshotIntegrity.checking(out);
       byte[] buffer = new byte[BUFFER];
       for (int n = zip.read(buffer); n >= 0; n = zip.read(buffer)) {
+        if (check.size() + n > limit) {
+          throw new TooLarge("the unzipped snapshot exceeds the " + limit / (1024 * 1024) + " MiB allowed in "
+              + target.getParent());
+        }
         check.write(buffer, 0, n);
       }
       SnapshotCompression.requireNoMoreEntries(zip);
@@ -195,7 +218,8 @@ public final class SnapshotContent implements AutoCloseable {
   /**
    * Walks every bucket (the way {@code etcdctl snapshot status} does: buckets in name order, entries in key order)
    * and checks the structure as it goes: each page reached once, inside the file, of the right kind, keys
-   * ascending; and, when the file has a free list, that every page is either reached or free.
+   * ascending; and, when the file has a free list, that every page is either reached or free. A null
+   * {@code visitor} only checks.
    */
   public void walk(BucketVisitor visitor) {
     PageMap pages = new PageMap(file.meta().highWaterMark());
@@ -208,7 +232,9 @@ public final class SnapshotContent implements AutoCloseable {
             + new String(name, StandardCharsets.UTF_8) + "'");
       }
       String bucketName = new String(name, StandardCharsets.UTF_8);
-      visitor.bucket(bucketName);
+      if (visitor != null) {
+        visitor.bucket(bucketName);
+      }
       walkBucket(BucketCursor.nested(file, pages, bucketName, root.value()), pages, bucketName, visitor);
     }
     free.requireAllPagesAccounted(pages);

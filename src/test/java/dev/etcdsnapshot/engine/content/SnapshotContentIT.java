@@ -129,6 +129,87 @@ class SnapshotContentIT {
     }
   }
 
+  private static Path variant(String name, java.util.function.Consumer<byte[]> change, int length) throws Exception {
+    byte[] bytes = Files.readAllBytes(snapshot);
+    byte[] copy = java.util.Arrays.copyOf(bytes, length < 0 ? bytes.length : length);
+    change.accept(copy);
+    return Files.write(tmp.resolve(name), copy);
+  }
+
+  private static String refusal(Path file) {
+    try (SnapshotContent content = SnapshotContent.open(file)) {
+      SnapshotStatus.of(content);
+      return null;
+    } catch (SnapshotFormatException e) {
+      return e.getMessage();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aTruncatedFileIsRefusedWithTheSizesNamed() throws Exception {
+    long size = Files.size(snapshot);
+    assertThat(refusal(variant("truncated", b -> { }, (int) size - 4096 - 32)))
+        .startsWith("snapshot is truncated: its meta page says").endsWith("but the file has " + (size - 4096 - 32)
+            + " bytes");
+    assertThat(refusal(variant("tiny", b -> { }, 700))).isEqualTo("snapshot is truncated: 700 bytes cannot hold "
+        + "bbolt's two meta pages");
+  }
+
+  @Test
+  void bothMetaPagesBrokenIsRefusedAndOneBrokenMetaFallsBackToTheOther() throws Exception {
+    assertThat(refusal(variant("meta0", b -> b[16 + 40] ^= 1, -1))).isNull(); // page 1 still valid
+    assertThat(refusal(variant("metas", b -> {
+      b[16 + 40] ^= 1;
+      b[4096 + 16 + 40] ^= 1;
+    }, -1))).isEqualTo("snapshot is not a readable bbolt database: meta page 0 fails its checksum; meta page 1 "
+        + "fails its checksum");
+    assertThat(refusal(variant("notbolt", b -> java.util.Arrays.fill(b, 0, 8192, (byte) 0), -1)))
+        .isEqualTo("snapshot is not a readable bbolt database: meta page 0 has no bbolt magic; meta page 1 has no "
+            + "bbolt magic");
+  }
+
+  @Test
+  void aWrongPageSizeOrADamagedPageIsRefusedNamingThePage() throws Exception {
+    // The file read as 8 KiB pages (the meta page rewritten with a valid checksum): page ids no longer line up.
+    assertThat(refusal(variant("pagesize", b -> {
+      for (int page = 0; page < 2; page++) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, page * 4096, 4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buf.putInt(page * 4096 + 16 + 8, 8192);
+        buf.putLong(page * 4096 + 16 + 40, buf.getLong(page * 4096 + 16 + 40) / 2); // high-water mark in 8 KiB pages
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < 56; i++) {
+          h ^= b[page * 4096 + 16 + i] & 0xff;
+          h *= 0x100000001b3L;
+        }
+        buf.putLong(page * 4096 + 16 + 56, h);
+      }
+    }, -1))).startsWith("snapshot is corrupt: ");
+    // The root page's id overwritten.
+    long root;
+    try (SnapshotContent content = SnapshotContent.open(snapshot)) {
+      root = content.boltMeta().rootPage();
+    }
+    assertThat(refusal(variant("badpage", b -> b[(int) root * 4096] ^= 0x7f, -1)))
+        .startsWith("snapshot is corrupt: page " + root + " (offset " + root * 4096 + ") carries id");
+    assertThat(refusal(variant("badflags", b -> b[(int) root * 4096 + 8] = 0x10, -1)))
+        .isEqualTo("snapshot is corrupt: page " + root + " has flags 0x10 where the root bucket expects a branch "
+            + "or leaf page");
+  }
+
+  @Test
+  void bytesAfterThePagesOtherThanATrailerAndABadTrailerAreRefused() throws Exception {
+    long size = Files.size(snapshot);
+    assertThat(refusal(variant("garbage", b -> { }, (int) size + 5)))
+        .startsWith("snapshot has 37 bytes after its last page");
+    Path badTrailer = variant("trailer", b -> b[b.length - 1] ^= 1, -1);
+    assertThat(refusal(badTrailer)).isNull(); // the structure is intact ...
+    try (SnapshotContent content = SnapshotContent.open(badTrailer)) {
+      assertThat(content.trailer().describe()).startsWith("expected sha256 "); // ... the trailer is not
+    }
+  }
+
   /** Writes that exercise the format: many keys, updates, deletions, a lease, a value spanning pages. */
   static final class ContentFixtures {
     static final String BIG_KEY = "/registry/configmaps/default/big";
