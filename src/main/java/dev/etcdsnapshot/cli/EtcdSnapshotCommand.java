@@ -9,14 +9,18 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "etcd-snapshot-operator", mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Takes, lists, prunes, deletes and verifies etcd snapshots the way k3s does.",
+    description = "Takes, lists, prunes, deletes and verifies etcd snapshots the way k3s does, and shows the "
+        + "Kubernetes objects inside them.",
     subcommands = {
         SaveCommand.class,
         ListCommand.class,
         DeleteCommand.class,
         PruneCommand.class,
         VerifyCommand.class,
+        InspectCommand.class,
         DownloadCommand.class,
+        GetCommand.class,
+        DiffCommand.class,
         OperatorCommand.class,
     })
 public final class EtcdSnapshotCommand {

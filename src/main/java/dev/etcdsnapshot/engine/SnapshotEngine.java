@@ -291,6 +291,12 @@ public final class SnapshotEngine {
    * name in the node's directory.
    */
   public Verification verify(String nameOrPath) throws IOException {
+    Path file = locate(nameOrPath);
+    return new Verification(file, Files.size(file), SnapshotIntegrity.verify(file));
+  }
+
+  /** The snapshot file {@link #verify} would check: a path, else a file name in the node's directory. */
+  public Path locate(String nameOrPath) throws IOException {
     Path file = nameOrPath.contains("/") ? Path.of(nameOrPath) : local.pathOf(nameOrPath);
     if (!Files.exists(file) && !nameOrPath.contains("/") && Files.exists(Path.of(nameOrPath))) {
       file = Path.of(nameOrPath);
@@ -298,7 +304,7 @@ public final class SnapshotEngine {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such snapshot file");
     }
-    return new Verification(file.toAbsolutePath().normalize(), Files.size(file), SnapshotIntegrity.verify(file));
+    return file.toAbsolutePath().normalize();
   }
 
   /**

@@ -15,7 +15,7 @@ import java.util.Objects;
 /** One on-demand snapshot: what to take, where to put it, and when to forget the request. */
 @JsonClassDescription("Spec says which snapshot to take, on which nodes and where to upload it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "compress", "nodes", "s3", "scheduleRef", "ttlSecondsAfterFinished"})
+@JsonPropertyOrder({"name", "compress", "nodes", "s3", "scheduleRef", "ttlSecondsAfterFinished", "verify"})
 @ValidationRule(value = "!(has(self.s3) && has(self.scheduleRef))", message = "set s3 or scheduleRef, not both")
 public class EtcdSnapshotRequestSpec {
 
@@ -49,6 +49,14 @@ public class EtcdSnapshotRequestSpec {
       "TtlSecondsAfterFinished deletes the request (not its snapshots) this many seconds after it finished;" +
       " unset keeps it.")
   private Integer ttlSecondsAfterFinished;
+
+  @Default("content")
+  @JsonPropertyDescription(
+      "Verify is how each snapshot is checked after it is saved: content (default) also proves it against the " +
+      "live member, comparing etcd's KV hash of the file at its revision with the member's HashKV, and records " +
+      "the result in the etcdsnapshot.dev/revision, kv-hash and verified-at annotations; trailer checks etcd's " +
+      "SHA-256 trailer only.")
+  private SnapshotVerification verify;
 
   public String getName() {
     return name;
@@ -98,6 +106,14 @@ public class EtcdSnapshotRequestSpec {
     this.ttlSecondsAfterFinished = ttlSecondsAfterFinished;
   }
 
+  public SnapshotVerification getVerify() {
+    return verify;
+  }
+
+  public void setVerify(SnapshotVerification verify) {
+    this.verify = verify;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EtcdSnapshotRequestSpec other
@@ -106,12 +122,13 @@ public class EtcdSnapshotRequestSpec {
         && Objects.equals(nodes, other.nodes)
         && Objects.equals(s3, other.s3)
         && Objects.equals(scheduleRef, other.scheduleRef)
-        && Objects.equals(ttlSecondsAfterFinished, other.ttlSecondsAfterFinished);
+        && Objects.equals(ttlSecondsAfterFinished, other.ttlSecondsAfterFinished)
+        && Objects.equals(verify, other.verify);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, compress, nodes, s3, scheduleRef, ttlSecondsAfterFinished);
+    return Objects.hash(name, compress, nodes, s3, scheduleRef, ttlSecondsAfterFinished, verify);
   }
 
   @Override

@@ -15,7 +15,7 @@ import java.util.Objects;
 @JsonClassDescription("Spec says when to take snapshots, on which nodes, how many to keep and where to upload them.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
-  "schedule", "timeZone", "suspend", "name", "retention", "compress", "nodes", "s3", "deletionPolicy"
+  "schedule", "timeZone", "suspend", "name", "retention", "compress", "nodes", "s3", "deletionPolicy", "verify"
 })
 public class EtcdSnapshotScheduleSpec {
 
@@ -70,6 +70,14 @@ public class EtcdSnapshotScheduleSpec {
       "(default) keeps the data and the object comes back at the next sync, as in k3s; Delete removes the " +
       "file, its metadata and the S3 object first.")
   private DeletionPolicy deletionPolicy;
+
+  @Default("content")
+  @JsonPropertyDescription(
+      "Verify is how each snapshot is checked after it is saved: content (default) also proves it against the " +
+      "live member, comparing etcd's KV hash of the file at its revision with the member's HashKV, and records " +
+      "the result in the etcdsnapshot.dev/revision, kv-hash and verified-at annotations; trailer checks etcd's " +
+      "SHA-256 trailer only.")
+  private SnapshotVerification verify;
 
   public String getSchedule() {
     return schedule;
@@ -143,6 +151,14 @@ public class EtcdSnapshotScheduleSpec {
     this.deletionPolicy = deletionPolicy;
   }
 
+  public SnapshotVerification getVerify() {
+    return verify;
+  }
+
+  public void setVerify(SnapshotVerification verify) {
+    this.verify = verify;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EtcdSnapshotScheduleSpec other
@@ -154,12 +170,13 @@ public class EtcdSnapshotScheduleSpec {
         && Objects.equals(compress, other.compress)
         && Objects.equals(nodes, other.nodes)
         && Objects.equals(s3, other.s3)
-        && Objects.equals(deletionPolicy, other.deletionPolicy);
+        && Objects.equals(deletionPolicy, other.deletionPolicy)
+        && Objects.equals(verify, other.verify);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(schedule, timeZone, suspend, name, retention, compress, nodes, s3, deletionPolicy);
+    return Objects.hash(schedule, timeZone, suspend, name, retention, compress, nodes, s3, deletionPolicy, verify);
   }
 
   @Override

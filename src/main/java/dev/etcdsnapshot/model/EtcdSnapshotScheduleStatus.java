@@ -14,7 +14,7 @@ import java.util.Objects;
 @JsonPropertyOrder({"conditions", "lastScheduleTime", "nextScheduleTime", "lastSuccessTime", "lastSnapshotNames", "nodes", "observedGeneration"})
 public class EtcdSnapshotScheduleStatus {
 
-  @JsonPropertyDescription("Conditions are Ready (the schedule is valid and its storage reachable) and Degraded (the last run, or part of it, failed), with a reason and message.")
+  @JsonPropertyDescription("Conditions are Ready (the schedule is valid and its storage reachable), Degraded (the last run, or part of it, failed) and Verified (the content proof of the last snapshot, with verify: content), with a reason and message.")
   private List<Condition> conditions;
 
   @JsonPropertyDescription("LastScheduleTime is the scheduled time (RFC3339) of the last run started; a slot is never run twice.")

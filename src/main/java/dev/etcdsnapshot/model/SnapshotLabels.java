@@ -38,6 +38,15 @@ public final class SnapshotLabels {
    */
   public static final String DELETE_DATA_ANNOTATION = "etcdsnapshot.dev/delete-data";
 
+  /** The snapshot's etcd revision, written when its content was proven against the live member. */
+  public static final String REVISION_ANNOTATION = "etcdsnapshot.dev/revision";
+
+  /** etcd's KV hash of the snapshot at that revision (8 hex digits), equal to the member's HashKV. */
+  public static final String KV_HASH_ANNOTATION = "etcdsnapshot.dev/kv-hash";
+
+  /** When the content proof succeeded (RFC 3339). */
+  public static final String VERIFIED_AT_ANNOTATION = "etcdsnapshot.dev/verified-at";
+
   private SnapshotLabels() {}
 
   /** {@code etcd.<program>.cattle.io/snapshot-storage-node}: node name for local files, {@code s3} for S3. */

@@ -9,8 +9,11 @@ import dev.etcdsnapshot.operator.agent.ClusterFacts;
 import dev.etcdsnapshot.operator.agent.InFlight;
 import dev.etcdsnapshot.operator.agent.InventoryPublisher;
 import dev.etcdsnapshot.operator.agent.SchedulePolicies;
+import dev.etcdsnapshot.operator.agent.ContentCheck;
+import dev.etcdsnapshot.operator.agent.ContentProofRecorder;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
 import dev.etcdsnapshot.operator.agent.UploadRetrier;
+import dev.etcdsnapshot.engine.ContentVerifier;
 import dev.etcdsnapshot.operator.files.SnapshotFileWatch;
 import dev.etcdsnapshot.operator.files.StorageDeleter;
 import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
@@ -43,6 +46,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +108,9 @@ public final class OperatorRuntime implements AutoCloseable {
     this.source = source;
   }
 
+  /** The most a content proof inflates into the temporary directory (the chart gives /tmp 256Mi). */
+  static final long MAX_INFLATED_BYTES = 224L * 1024 * 1024;
+
   /**
    * Wires and starts everything.
    *
@@ -131,8 +138,11 @@ public final class OperatorRuntime implements AutoCloseable {
     InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics);
     ClusterFacts facts = new ClusterFacts(client, config.flavor(), config.tokenFile());
     InFlight inFlight = new InFlight();
+    // A zipped snapshot is inflated into /tmp, the chart's 256Mi emptyDir: stay below it rather than be evicted.
+    ContentCheck contentCheck = ContentCheck.of(local, source,
+        new ContentVerifier(clock, Path.of(System.getProperty("java.io.tmpdir")), MAX_INFLATED_BYTES));
     SnapshotRunner runner = new SnapshotRunner(node, engine, reader, stores, publisher, metrics, facts::next,
-        inFlight);
+        inFlight, contentCheck, new ContentProofRecorder(client, snapshotEvents));
     StatusWriter writer = new StatusWriter(client);
     ResourceEvents events = new ResourceEvents(client, clock, node);
     S3Stores s3Stores = new S3Stores(client, config.namespaces(), reader, stores);

@@ -142,6 +142,50 @@ class PrometheusRuleIT {
   }
 
   @Test
+  void aNodeWithoutAContentVerifiedSnapshotForTwiceTheShortestPeriodAlerts() throws Exception {
+    // n1 proves a snapshot every hour; n2 proved one at t=0 and then no more (e.g. etcd compacted first each time).
+    promtool("""
+          - interval: 1m
+            input_series:
+              - series: 'etcd_snapshot_schedule_interval_seconds{namespace="snap",schedule="hourly",pod="a"}'
+                values: '3600x300'
+              - series: 'etcd_snapshot_schedule_interval_seconds{namespace="snap",schedule="daily",pod="a"}'
+                values: '86400x300'
+              - series: 'etcd_snapshot_last_content_verified_timestamp_seconds{node="n1",pod="a"}'
+                values: '0+60x300'
+              - series: 'etcd_snapshot_last_content_verified_timestamp_seconds{node="n2",pod="b"}'
+                values: '0x300'
+            alert_rule_test:
+              - eval_time: 2h
+                alertname: EtcdSnapshotContentUnverified
+                exp_alerts: []
+              - eval_time: 2h15m
+                alertname: EtcdSnapshotContentUnverified
+                exp_alerts:
+                  - exp_labels: {severity: warning, node: n2}
+        """);
+  }
+
+  @Test
+  void aContentMismatchOrAnUnreadableSnapshotAlertsButACompactionDoesNot() throws Exception {
+    promtool("""
+          - interval: 1m
+            input_series:
+              - series: 'etcd_snapshot_content_verifications_total{node="n1",outcome="mismatch",pod="a"}'
+                values: '0x10 1x50'
+              - series: 'etcd_snapshot_content_verifications_total{node="n2",outcome="compacted",pod="b"}'
+                values: '0x10 1x50'
+              - series: 'etcd_snapshot_content_verifications_total{node="n3",outcome="verified",pod="c"}'
+                values: '0+1x60'
+            alert_rule_test:
+              - eval_time: 20m
+                alertname: EtcdSnapshotContentMismatch
+                exp_alerts:
+                  - exp_labels: {severity: critical, node: n1, outcome: mismatch}
+        """);
+  }
+
+  @Test
   void everyFailingStageButRetentionRaisesTheFailingAlert() throws Exception {
     promtool("""
           - interval: 1m

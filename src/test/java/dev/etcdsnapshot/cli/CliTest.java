@@ -31,7 +31,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "save", "ls", "list", "l", "delete", "prune", "verify"})
+  @ValueSource(strings = {"", "save", "ls", "list", "l", "delete", "prune", "verify", "get", "diff"})
   void everyCommandHasHelp(String command) {
     CliRun run = command.isEmpty() ? run("--help") : run(command, "--help");
     assertThat(run.code()).isZero();

@@ -1,10 +1,12 @@
 package dev.etcdsnapshot.engine.etcd;
 
+import dev.etcdsnapshot.engine.MemberKvHash;
 import dev.etcdsnapshot.engine.SnapshotSource;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.cluster.Member;
 import io.etcd.jetcd.cluster.MemberListResponse;
+import io.etcd.jetcd.maintenance.HashKVResponse;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -26,12 +28,15 @@ import javax.net.ssl.SSLException;
  * (a snapshot from "any" member of a list would be a different file per call), refuses a learner, and streams
  * the chunks straight into the caller's stream: the snapshot is never held in memory.
  */
-public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
+public final class EtcdSnapshotSource implements SnapshotSource, MemberKvHash, AutoCloseable {
 
   /** k3s's keepalive for snapshot streams: a dead peer is noticed instead of waited on forever. */
   private static final Duration KEEPALIVE_TIME = Duration.ofSeconds(30);
 
   private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** HashKV reads the member's whole key bucket: seconds for a large database, so more than a plain call. */
+  private static final Duration MIN_HASH_TIMEOUT = Duration.ofMinutes(2);
 
   private final EtcdConnectionSettings settings;
   private final URI endpoint;
@@ -91,6 +96,37 @@ public final class EtcdSnapshotSource implements SnapshotSource, AutoCloseable {
       }
       throw failure("snapshot stream from", e.getCause());
     }
+  }
+
+  /**
+   * The member's {@code HashKV(revision)}: etcd's CRC-32C of its key bucket up to {@code revision}, with the
+   * compaction revision it honoured. Asked of exactly this member, as the snapshot was.
+   */
+  @Override
+  public Answer hashKv(long revision) throws IOException {
+    Duration timeout = settings.callTimeout().compareTo(MIN_HASH_TIMEOUT) > 0 ? settings.callTimeout()
+        : MIN_HASH_TIMEOUT;
+    HashKVResponse response;
+    try {
+      response = client().getMaintenanceClient().hashKV(endpoint.toString(), revision)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking " + describe() + " for its KV hash", e);
+    } catch (TimeoutException e) {
+      throw new IOException(describe() + " did not return its KV hash within " + timeout.toSeconds() + "s");
+    } catch (ExecutionException e) {
+      String text = EtcdErrors.describe(e.getCause());
+      if (text.contains("required revision has been compacted")) {
+        throw new Compacted(describe() + " has compacted revision " + revision, -1);
+      }
+      if (text.contains("future revision")) {
+        throw new IOException(describe() + " has not reached revision " + revision
+            + " (a different or restored cluster?)");
+      }
+      throw failure("KV hash from", e.getCause());
+    }
+    return new Answer(response.getHash(), response.getCompacted());
   }
 
   /** Remembers the first failure of the caller's stream, so it is not mistaken for one of etcd's. */

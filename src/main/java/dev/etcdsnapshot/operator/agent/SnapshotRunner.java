@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.operator.agent;
 
+import dev.etcdsnapshot.engine.ContentProof;
 import dev.etcdsnapshot.engine.RemoteCopy;
 import dev.etcdsnapshot.engine.RetentionScope;
 import dev.etcdsnapshot.engine.SaveRequest;
@@ -47,14 +48,21 @@ public final class SnapshotRunner {
   private final SnapshotMetrics metrics;
   private final Supplier<SaveContext> context;
   private final InFlight inFlight;
+  private final ContentCheck contentCheck;
+  private final ContentProofRecorder proofRecorder;
 
   /**
    * @param context the per-save extras (cluster id, extra metadata); read before each save
    * @param inFlight where runs are tracked, so that shutdown interrupts them (an upload then aborts)
+   * @param contentCheck proves a saved file against the member, for jobs with {@code verify: content}; null for none
+   * @param proofRecorder writes a proof onto the snapshot's objects; null for none
    */
   public SnapshotRunner(String node, SnapshotEngine engine, S3SecretReader secrets, RemoteStores stores,
-      SnapshotPublisher publisher, SnapshotMetrics metrics, Supplier<SaveContext> context, InFlight inFlight) {
+      SnapshotPublisher publisher, SnapshotMetrics metrics, Supplier<SaveContext> context, InFlight inFlight,
+      ContentCheck contentCheck, ContentProofRecorder proofRecorder) {
     this.inFlight = inFlight;
+    this.contentCheck = contentCheck;
+    this.proofRecorder = proofRecorder;
     this.node = node;
     this.engine = engine;
     this.secrets = secrets;
@@ -128,9 +136,30 @@ public final class SnapshotRunner {
     List<String> objects = publisher.published(node, result, job.deletionPolicy(), s3Description);
     List<String> problems = new ArrayList<>(result.failures().stream().map(SnapshotFailure::message).toList());
     s3Problem.ifPresent(p -> problems.add("S3 copy not attempted: " + p));
+    Optional<ContentProof> proof = prove(job, result, objects);
+    proof.filter(ContentProof::failed).ifPresent(p -> problems.add(p.message()));
     RunOutcome.Kind kind = problems.isEmpty() ? RunOutcome.Kind.SUCCEEDED : RunOutcome.Kind.FAILED;
     return new RunOutcome(kind, result.fileName(), objects, problems.stream().collect(Collectors.joining("; ")),
-        s3Problem);
+        s3Problem, proof);
+  }
+
+  /**
+   * After a save that left a local file: the content proof, recorded on the snapshot's objects (local and S3: the
+   * same bytes) and in the metrics. A mismatch makes the run a failure; a compaction past the revision does not.
+   */
+  private Optional<ContentProof> prove(SnapshotJob job, SaveResult result, List<String> objects) {
+    if (!job.proveContent() || contentCheck == null || !result.savedLocally()) {
+      return Optional.empty();
+    }
+    ContentProof proof = contentCheck.prove(result.fileName());
+    metrics.recordContentProof(node, proof);
+    if (proofRecorder != null) {
+      proofRecorder.record(objects, proof);
+    }
+    if (!proof.verified()) {
+      LOG.warn("Snapshot {} on node {}: {}", result.fileName(), node, proof.message());
+    }
+    return Optional.of(proof);
   }
 
   /** Reads the job's S3 configuration afresh and opens its store; the caller closes it. */

@@ -54,6 +54,8 @@ public class SnapshotEvents {
   public static final String DATA_KEPT = "ETCDSnapshotDataKept";
   /** Ours: the node holding local snapshots is gone; its objects are removed, its files left alone. */
   public static final String NODE_GONE = "ETCDSnapshotNodeGone";
+  /** Ours: the snapshot's content differs from the live member's, or its structure cannot be read. */
+  public static final String CONTENT_MISMATCH = "ETCDSnapshotContentMismatch";
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotEvents.class);
 
@@ -120,6 +122,12 @@ public class SnapshotEvents {
     emit(nodeRef, "Warning", NODE_GONE, "Node " + node + " is gone (" + why + "): removing its " + objects
         + " local ETCDSnapshotFile object(s); their snapshot files were on that node and are neither deleted nor "
         + "reachable from here", null);
+  }
+
+  /** Ours: {@code Snapshot <name> on <node> failed content verification: <message>}. */
+  public void contentMismatch(EtcdSnapshotFile file, String message) {
+    emit(ref(file), "Warning", CONTENT_MISMATCH, "Snapshot " + file.getSpec().getSnapshotName() + " on "
+        + file.getSpec().getNodeName() + " failed content verification: " + message);
   }
 
   /** Ours: {@code Failed to delete snapshot <name>: <message>}; the object keeps its finalizer. */

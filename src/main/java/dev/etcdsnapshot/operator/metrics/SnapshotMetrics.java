@@ -34,6 +34,10 @@ import java.util.function.Function;
  *   <li>{@code etcd_snapshot_last_success_timestamp_seconds{node,storage}}: the newest snapshot made (or, after a
  *       start, found in the directory), for dashboards.
  *   <li>{@code etcd_snapshot_sync_duration_seconds{storage,status}}: ETCDSnapshotFile syncs.
+ *   <li>{@code etcd_snapshot_last_content_verified_timestamp_seconds{node}}: when this node's newest snapshot whose
+ *       content was proven against the live member was proven; {@code etcd_snapshot_content_verifications_total
+ *       {node,outcome}} counts proofs by outcome ({@code verified}, {@code mismatch}, {@code unreadable},
+ *       {@code compacted}, {@code unavailable}).
  *   <li>{@code etcd_snapshot_schedule_interval_seconds{namespace,schedule}}: the gap between the schedule's
  *       previous and next slot at scrape time, in its time zone; {@code etcd_snapshot_schedule_created_timestamp_
  *       seconds{namespace,schedule}}; {@code etcd_snapshot_schedule_last_success_timestamp_seconds{namespace,
@@ -61,6 +65,7 @@ public final class SnapshotMetrics {
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> lastVerified = new ConcurrentHashMap<>();
   private final Map<ScheduleKey, ScheduleSeries> schedules = new ConcurrentHashMap<>();
   private final Map<ScheduleKey, PendingSeries> pending = new ConcurrentHashMap<>();
 
@@ -273,6 +278,23 @@ public final class SnapshotMetrics {
         success = null;
         successNode = null;
       }
+    }
+  }
+
+  /** Records a content proof: its outcome, and the time of a verified one. */
+  public void recordContentProof(String node, dev.etcdsnapshot.engine.ContentProof proof) {
+    String outcome = proof.outcome().name().toLowerCase(java.util.Locale.ROOT);
+    registry.counter("etcd.snapshot.content.verifications", "node", node, "outcome", outcome).increment();
+    if (proof.verified()) {
+      lastVerified.computeIfAbsent(node, k -> {
+        AtomicLong millis = new AtomicLong();
+        Gauge.builder("etcd.snapshot.last.content.verified.timestamp", millis, m -> m.get() / 1000.0)
+            .description("Unix time of the newest successful content proof of this node's snapshots")
+            .baseUnit("seconds")
+            .tag("node", node)
+            .register(registry);
+        return millis;
+      }).accumulateAndGet(proof.at().toEpochMilli(), Math::max);
     }
   }
 

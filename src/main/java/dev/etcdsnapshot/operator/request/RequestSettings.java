@@ -5,6 +5,7 @@ import dev.etcdsnapshot.model.EtcdSnapshotRequest;
 import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
+import dev.etcdsnapshot.model.SnapshotVerification;
 import dev.etcdsnapshot.operator.agent.SnapshotJob;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,9 +20,10 @@ import java.util.List;
  * @param nodes the selected nodes; empty means every node with a live agent
  * @param s3 the S3 settings, or {@code null}
  * @param deletionPolicy what deleting the resulting objects does
+ * @param proveContent whether {@code verify} (the request's, else the schedule's) asks for the content proof
  */
 public record RequestSettings(String prefix, boolean compress, List<String> nodes, SnapshotS3Spec s3,
-    DeletionPolicy deletionPolicy) {
+    DeletionPolicy deletionPolicy, boolean proveContent) {
 
   /** The default file name prefix of on-demand snapshots. */
   public static final String DEFAULT_PREFIX = "on-demand";
@@ -40,7 +42,7 @@ public record RequestSettings(String prefix, boolean compress, List<String> node
     String prefix = spec.getName() == null ? DEFAULT_PREFIX : spec.getName();
     if (spec.getScheduleRef() == null) {
       return new RequestSettings(prefix, Boolean.TRUE.equals(spec.getCompress()), spec.getNodes(), spec.getS3(),
-          DeletionPolicy.RETAIN);
+          DeletionPolicy.RETAIN, SnapshotJob.provesContent(spec.getVerify()));
     }
     String name = spec.getScheduleRef().getName();
     EtcdSnapshotSchedule schedule = client.resources(EtcdSnapshotSchedule.class)
@@ -52,7 +54,9 @@ public record RequestSettings(String prefix, boolean compress, List<String> node
     var s = schedule.getSpec();
     boolean compress = spec.getCompress() != null ? spec.getCompress() : Boolean.TRUE.equals(s.getCompress());
     List<String> nodes = spec.getNodes() != null && !spec.getNodes().isEmpty() ? spec.getNodes() : s.getNodes();
-    return new RequestSettings(prefix, compress, nodes, s.getS3(), s.getDeletionPolicy());
+    SnapshotVerification verify = spec.getVerify() != null ? spec.getVerify() : s.getVerify();
+    return new RequestSettings(prefix, compress, nodes, s.getS3(), s.getDeletionPolicy(),
+        SnapshotJob.provesContent(verify));
   }
 
   /** Whether the node takes part. */
@@ -62,7 +66,7 @@ public record RequestSettings(String prefix, boolean compress, List<String> node
 
   /** The job an agent runs; on-demand snapshots are never pruned automatically (k3s), so retention is 0. */
   public SnapshotJob job(String namespace) {
-    return new SnapshotJob(Trigger.ON_DEMAND, prefix, compress, 0, namespace, s3, deletionPolicy);
+    return new SnapshotJob(Trigger.ON_DEMAND, prefix, compress, 0, namespace, s3, deletionPolicy, proveContent);
   }
 
   /** Whether the request's own {@code spec.nodes} selects the node (used when its scheduleRef cannot be read). */

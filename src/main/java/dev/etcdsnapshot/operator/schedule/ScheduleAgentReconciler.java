@@ -232,7 +232,8 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     Optional<EtcdSnapshotSchedule> written;
     try {
       written = writer.update(schedule, s -> ScheduleNodeEntries.recordOutcome(s, node, done.slot(), done.outcome(),
-          done.at()) | ScheduleConditions.refreshDegraded(s, done.at()));
+          done.at()) | ScheduleConditions.refreshDegraded(s, done.at())
+          | ScheduleConditions.setVerified(s, node, done.outcome(), done.at()));
     } catch (KubernetesClientException e) {
       LOG.warn("Recording the outcome of slot {} of schedule {}/{} on node {} failed (HTTP {}): kept, and written "
           + "at the next look at the schedule", done.slot(), schedule.getMetadata().getNamespace(),
@@ -293,6 +294,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
         spec.getName() == null ? "etcd-snapshot" : spec.getName(),
         Boolean.TRUE.equals(spec.getCompress()),
         spec.getRetention() == null ? 5 : spec.getRetention(),
-        schedule.getMetadata().getNamespace(), spec.getS3(), spec.getDeletionPolicy());
+        schedule.getMetadata().getNamespace(), spec.getS3(), spec.getDeletionPolicy(),
+        SnapshotJob.provesContent(spec.getVerify()));
   }
 }

@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.operator.schedule;
 
+import dev.etcdsnapshot.engine.ContentProof;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleStatus;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
@@ -24,6 +25,9 @@ import java.util.stream.Collectors;
  * by the writer whose status write changed the condition, so several agents seeing the same problem report it once.
  */
 final class ScheduleConditions {
+
+  /** The schedule's content-proof condition type. */
+  static final String VERIFIED = "Verified";
 
   private static final Map<String, String> DEGRADED_REASONS = Map.of(
       ScheduleNodeEntries.FAILED, "SnapshotFailed",
@@ -104,6 +108,32 @@ final class ScheduleConditions {
     boolean gen = !Objects.equals(st.getObservedGeneration(), s.getMetadata().getGeneration());
     st.setObservedGeneration(s.getMetadata().getGeneration());
     return next.isPresent() || gen;
+  }
+
+  /**
+   * The {@code Verified} condition from a run's content proof, naming the node and revision: True when the
+   * content was proven; False with reason {@code ContentMismatch} or {@code Unreadable} (a failure),
+   * {@code Compacted} (the member compacted past the revision first) or {@code MemberUnavailable}. A run without a
+   * proof ({@code verify: trailer}, or nothing saved) leaves it as it is.
+   */
+  static boolean setVerified(EtcdSnapshotSchedule s, String node, RunOutcome outcome, Instant now) {
+    if (outcome.proof().isEmpty()) {
+      return false;
+    }
+    ContentProof proof = outcome.proof().get();
+    String reason = switch (proof.outcome()) {
+      case VERIFIED -> "ContentVerified";
+      case MISMATCH -> "ContentMismatch";
+      case UNREADABLE -> "Unreadable";
+      case COMPACTED -> "Compacted";
+      case UNAVAILABLE -> "MemberUnavailable";
+    };
+    EtcdSnapshotScheduleStatus st = status(s);
+    Optional<List<Condition>> next = Conditions.set(st.getConditions(), VERIFIED, proof.verified(), reason,
+        "Snapshot " + outcome.fileName() + " on node " + node + ": " + proof.message(),
+        s.getMetadata().getGeneration(), now);
+    next.ifPresent(st::setConditions);
+    return next.isPresent();
   }
 
   private static boolean setNext(EtcdSnapshotSchedule s, String next) {
