@@ -115,7 +115,7 @@ public final class OperatorRuntime implements AutoCloseable {
     S3SecretReader reader = new S3SecretReader(client);
     S3RemoteStores stores = new S3RemoteStores(config.flavor());
     SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
-    SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node);
+    SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node, config.compat().eventComponent());
     SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
         new SchedulePolicies(client, config.namespaces()));
     InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics);

@@ -7,6 +7,7 @@ import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.SnapshotFailure;
 import dev.etcdsnapshot.engine.SnapshotInProgressException;
+import dev.etcdsnapshot.engine.SnapshotNames;
 import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.model.S3RetentionScope;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
@@ -20,6 +21,7 @@ import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.s3.S3Settings;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,12 +120,32 @@ public final class SnapshotRunner {
       return new RunOutcome(RunOutcome.Kind.FAILED, "", List.of(), e.getMessage(), s3Problem);
     }
     metrics.recordSave(node, job.trigger(), remote.isPresent(), result, Duration.ofNanos(System.nanoTime() - started));
+    if (s3Problem.isPresent() && result.savedLocally() && !result.created().isEmpty()) {
+      result = withS3ClientFailure(result, s3Problem.get());
+    }
     List<String> objects = publisher.published(node, result, job.deletionPolicy(), s3Description);
     List<String> problems = new ArrayList<>(result.failures().stream().map(SnapshotFailure::message).toList());
-    s3Problem.ifPresent(p -> problems.add("S3 copy not attempted: " + p));
+    if (s3Problem.isPresent() && result.failures().stream()
+        .noneMatch(f -> f.stage() == SnapshotFailure.Stage.S3_CLIENT)) {
+      problems.add("S3 copy not attempted: " + s3Problem.get());
+    }
     RunOutcome.Kind kind = problems.isEmpty() ? RunOutcome.Kind.SUCCEEDED : RunOutcome.Kind.FAILED;
     return new RunOutcome(kind, result.fileName(), objects, problems.stream().collect(Collectors.joining("; ")),
         s3Problem);
+  }
+
+  /**
+   * The save with the failure record k3s makes when its S3 client cannot be built (pkg/etcd/snapshot.go): named
+   * after the saved file ({@code .zip} included), node {@code s3}, empty location, the snapshot's time and k3s's
+   * message {@code failed to initialize S3 client: <cause>}.
+   */
+  private static SaveResult withS3ClientFailure(SaveResult result, String problem) {
+    String fileName = result.created().get(0).fileName();
+    Instant time = SnapshotNames.parseTimestamp(fileName).orElse(result.created().get(0).createdAt());
+    List<SnapshotFailure> failures = new ArrayList<>(result.failures());
+    failures.add(new SnapshotFailure(SnapshotFailure.Stage.S3_CLIENT, StorageKind.S3, fileName, "", time,
+        "S3 copy not attempted: " + problem, "failed to initialize S3 client: " + problem));
+    return new SaveResult(result.fileName(), result.created(), result.pruned(), failures);
   }
 
   private static String secretName(SnapshotS3Spec s3) {

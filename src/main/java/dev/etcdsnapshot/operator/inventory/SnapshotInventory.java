@@ -101,7 +101,7 @@ public final class SnapshotInventory {
     }
     for (SnapshotFailure failure : result.failures()) {
       if (failure.stage() == SnapshotFailure.Stage.RETENTION) {
-        events.retentionFailed(context.node(), failure.kind(), failure.message());
+        events.retentionFailed(context.node(), failure.kind(), failure.cause());
       } else {
         report = report.plus(write(projection.projectFailure(failure, context)));
       }
@@ -165,7 +165,10 @@ public final class SnapshotInventory {
       EtcdSnapshotFile file = projection.project(snapshot, context);
       desired.put(file.getMetadata().getName(), file);
     }
-    return sync(SnapshotLabels.STORAGE_NODE_S3, file -> store.holds(file.getSpec().getS3()), desired, true);
+    // An S3 client failure whose settings could not even be read names no store; any S3 sync expires it.
+    return sync(SnapshotLabels.STORAGE_NODE_S3, file -> store.holds(file.getSpec().getS3())
+        || (file.getSpec().getS3() == null && file.getStatus() != null && file.getStatus().getError() != null),
+        desired, true);
   }
 
   private SyncReport sync(

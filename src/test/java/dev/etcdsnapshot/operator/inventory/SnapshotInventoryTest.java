@@ -85,7 +85,7 @@ class SnapshotInventoryTest {
     EtcdSnapshotFile local = objects("save-a").get(0);
     assertThat(local.getMetadata().getAnnotations()).containsEntry("etcd.k3s.cattle.io/snapshot-token-hash", "abcdefabcdef");
     assertThat(local.getStatus().getReadyToUse()).isTrue();
-    assertThat(local.getStatus().getSize().toString()).isEqualTo("1000");
+    assertThat(local.getStatus().getSize().toString()).isEqualTo("1k");
     assertThat(objects("s3").stream().filter(f -> f.getSpec().getSnapshotName().contains("save-a"))).hasSize(1);
     assertThat(events("save-a")).containsExactlyInAnyOrder(
         "Normal ETCDSnapshotCreated Snapshot etcd-snapshot-save-a-1700000000 saved on save-a",
@@ -133,6 +133,36 @@ class SnapshotInventoryTest {
         "Warning ETCDSnapshotRetentionFailedS3 Failed to apply S3 snapshot retention policy: access denied");
     assertThat(onNode).allSatisfy(e -> assertThat(e.getInvolvedObject().getUid()).isEqualTo("ret-a"));
     assertThat(objects("ret-a")).hasSize(1);
+  }
+
+  /** k3s pkg/etcd/snapshot.go: "Failed to apply local snapshot retention policy: <err>", the prefix once. */
+  @Test
+  void retentionEventCarriesK3sPrefixOnceForAnEngineFailure() {
+    SnapshotFailure engineFailure = new SnapshotFailure(SnapshotFailure.Stage.RETENTION, StorageKind.LOCAL, "", "", T0,
+        "failed to apply local snapshot retention policy: /snapshots: permission denied", "/snapshots: permission denied");
+    StoredSnapshot file = local("ret-b", "etcd-snapshot-ret-b-1700000000");
+    inventory.recordSave(new SaveResult(file.fileName(), List.of(file), List.of(), List.of(engineFailure)),
+        ProjectionContext.save("ret-b", null, null, DeletionPolicy.RETAIN));
+
+    assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> "Node".equals(e.getInvolvedObject().getKind()) && "ret-b".equals(e.getInvolvedObject().getName()))
+        .map(Event::getMessage)).containsExactly("Failed to apply local snapshot retention policy: /snapshots: permission denied");
+  }
+
+  /** k3s pkg/util/api.go BuildControllerEventRecorder: component <program>-supervisor, host the node. */
+  @Test
+  void eventComponentIsConfigurable() {
+    SnapshotInventory asK3s = new SnapshotInventory(client, new SnapshotFileProjection(Flavor.K3S),
+        new SnapshotEvents(client, clock, "comp-a", "k3s-supervisor"), clock, DeletionPolicyLookup.retainAll());
+    asK3s.syncLocal("comp-a", List.of(local("comp-a", "etcd-snapshot-comp-a-1700000000")));
+
+    assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> e.getMessage().contains("etcd-snapshot-comp-a-1700000000")))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getSource().getComponent()).isEqualTo("k3s-supervisor");
+          assertThat(e.getSource().getHost()).isEqualTo("comp-a");
+          assertThat(e.getReportingComponent()).isEqualTo("k3s-supervisor");
+        });
   }
 
   @Test
@@ -252,7 +282,7 @@ class SnapshotInventoryTest {
 
     assertThat(report.updated()).isEqualTo(1);
     EtcdSnapshotFile f = objects("upd-a").get(0);
-    assertThat(f.getStatus().getSize().toString()).isEqualTo("2000");
+    assertThat(f.getStatus().getSize().toString()).isEqualTo("2k");
     assertThat(f.getSpec().getMetadata()).containsEntry("k", "v");
     assertThat(events("upd-a")).hasSize(1);
   }
