@@ -177,11 +177,19 @@ public final class SnapshotInventory {
     List<EtcdSnapshotFile[]> updates = new ArrayList<>();
     List<EtcdSnapshotFile> removals = new ArrayList<>();
     int kept = 0;
+    Map<String, String> uploaderUnknown = s3 ? uploaderUnknownByLocation(desired) : Map.of();
     for (EtcdSnapshotFile file : writer.list(storageNode)) {
       if (file.getSpec() == null || !owned.test(file)) {
         continue;
       }
       EtcdSnapshotFile wanted = desired.remove(file.getMetadata().getName());
+      if (wanted == null && uploaderUnknown.containsKey(file.getSpec().getLocation())) {
+        // Its HEAD failed this time, so the listing lacks the uploader the object's name was made from: the object
+        // stays as it is rather than being replaced under a name without it (and back at the next sync).
+        desired.remove(uploaderUnknown.get(file.getSpec().getLocation()));
+        kept++;
+        continue;
+      }
       if (file.getMetadata().getDeletionTimestamp() != null) {
         kept++; // the finalizer's business; a later sync re-creates it once it is gone, if the data still exists
       } else if (wanted != null) {
@@ -209,6 +217,17 @@ public final class SnapshotInventory {
       case UPDATED -> new SyncReport(0, 1, 0, 0, 0);
       case UNCHANGED -> new SyncReport(0, 0, 0, 1, 0);
     };
+  }
+
+  /** Location to object name of the listed S3 snapshots whose uploader is unknown (node {@code s3}). */
+  private static Map<String, String> uploaderUnknownByLocation(Map<String, EtcdSnapshotFile> desired) {
+    Map<String, String> out = new LinkedHashMap<>();
+    desired.forEach((name, file) -> {
+      if (SnapshotLabels.STORAGE_NODE_S3.equals(file.getSpec().getNodeName())) {
+        out.put(file.getSpec().getLocation(), name);
+      }
+    });
+    return out;
   }
 
   /** A failure record whose error is less than 24 hours old (an unreadable time counts as expired). */

@@ -165,6 +165,27 @@ class SnapshotInventoryTest {
         });
   }
 
+  /** k3s pkg/etcd/s3/s3.go lists an object whose HEAD failed without its uploader; we keep its object as it is. */
+  @Test
+  void anObjectListedWithoutItsUploaderKeepsItsObject() {
+    S3StoreIdentity headless = new S3StoreIdentity("minio:9000", null, false, "etcd", null, "us-east-1", "head", false);
+    StoredSnapshot known = new StoredSnapshot("etcd-snapshot-hd-a-1700000000", StorageKind.S3,
+        "s3://etcd/head/etcd-snapshot-hd-a-1700000000", 1000, T0.minusSeconds(60), "hd-a", null, Map.of());
+    inventory.syncS3(headless, List.of(known));
+    String name = objects("s3").stream().filter(f -> f.getSpec().getSnapshotName().contains("hd-a")).findFirst()
+        .orElseThrow().getMetadata().getName();
+    clock.advance(Duration.ofMinutes(5));
+    StoredSnapshot headFailed = new StoredSnapshot(known.fileName(), StorageKind.S3, known.location(), 1000,
+        T0.minusSeconds(60), null, null, Map.of());
+
+    SyncReport report = inventory.syncS3(headless, List.of(headFailed));
+
+    assertThat(report.created()).isZero();
+    assertThat(report.deleted()).isZero();
+    assertThat(objects("s3").stream().filter(f -> f.getSpec().getSnapshotName().contains("hd-a"))
+        .map(f -> f.getMetadata().getName())).containsExactly(name);
+  }
+
   @Test
   void prunedSnapshotsLoseTheirObjects() {
     StoredSnapshot old = local("prune-a", "etcd-snapshot-prune-a-1600000000");
