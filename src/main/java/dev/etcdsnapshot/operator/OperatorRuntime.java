@@ -24,6 +24,7 @@ import dev.etcdsnapshot.operator.metrics.ScheduleMetricsWatch;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.node.AgentHeartbeat;
 import dev.etcdsnapshot.operator.node.AgentLeases;
+import dev.etcdsnapshot.operator.node.NodeSyncAnnotations;
 import dev.etcdsnapshot.operator.request.RequestAgentReconciler;
 import dev.etcdsnapshot.operator.request.RequestLeaderReconciler;
 import dev.etcdsnapshot.operator.s3.S3Check;
@@ -118,7 +119,14 @@ public final class OperatorRuntime implements AutoCloseable {
     SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node, config.compat().eventComponent());
     SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
         new SchedulePolicies(client, config.namespaces()));
-    InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics);
+    NodeSyncAnnotations nodeAnnotations = new NodeSyncAnnotations(client, node, config.flavor(), clock);
+    boolean annotate = config.compat().nodeAnnotations();
+    InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics,
+        () -> {
+          if (annotate) {
+            nodeAnnotations.synced(StorageKind.LOCAL);
+          }
+        });
     ClusterFacts facts = new ClusterFacts(client, config.flavor(), config.tokenFile());
     SnapshotRunner runner = new SnapshotRunner(node, engine, reader, stores, publisher, metrics, facts::next);
     StatusWriter writer = new StatusWriter(client);
@@ -135,7 +143,11 @@ public final class OperatorRuntime implements AutoCloseable {
     agent.register(new RequestAgentReconciler(node, config.identity(), client, runner, writer, events),
         o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
 
-    S3SyncReconciler s3Sync = new S3SyncReconciler(reader, stores, inventory, metrics);
+    S3SyncReconciler s3Sync = new S3SyncReconciler(reader, stores, inventory, metrics, () -> {
+      if (annotate) {
+        nodeAnnotations.synced(StorageKind.S3);
+      }
+    });
     SnapshotFileFinalizer s3Finalizer = new SnapshotFileFinalizer(client, new StorageDeleter(null, null, s3Stores),
         snapshotEvents, config.flavor());
     LeaderSync leaderSync = new LeaderSync(s3Stores, s3Sync, new GoneNodes(client, leases, s3Finalizer,

@@ -37,13 +37,23 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
   private final RemoteStores stores;
   private final SnapshotInventory inventory;
   private final SnapshotMetrics metrics;
+  private final Runnable afterSync;
 
   public S3SyncReconciler(S3SecretReader reader, RemoteStores stores, SnapshotInventory inventory,
       SnapshotMetrics metrics) {
+    this(reader, stores, inventory, metrics, () -> { });
+  }
+
+  /**
+   * @param afterSync runs after each successful sync of a store (k3s's Node timestamp on the leader's node)
+   */
+  public S3SyncReconciler(S3SecretReader reader, RemoteStores stores, SnapshotInventory inventory,
+      SnapshotMetrics metrics, Runnable afterSync) {
     this.reader = reader;
     this.stores = stores;
     this.inventory = inventory;
     this.metrics = metrics;
+    this.afterSync = afterSync;
   }
 
   @Override
@@ -81,6 +91,9 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
       LOG.warn("S3 sync of bucket {} failed: {}", identity.bucket(), e.getMessage());
     } finally {
       metrics.recordSync(StorageKind.S3, ok, Duration.ofNanos(System.nanoTime() - started));
+    }
+    if (ok) {
+      afterSync.run();
     }
     return ok;
   }
