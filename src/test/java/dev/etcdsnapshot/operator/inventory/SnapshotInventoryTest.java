@@ -7,6 +7,7 @@ import dev.etcdsnapshot.engine.SnapshotFailure;
 import dev.etcdsnapshot.model.DeletionPolicy;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
+import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
@@ -184,6 +185,44 @@ class SnapshotInventoryTest {
     assertThat(report.deleted()).isZero();
     assertThat(objects("s3").stream().filter(f -> f.getSpec().getSnapshotName().contains("hd-a"))
         .map(f -> f.getMetadata().getName())).containsExactly(name);
+  }
+
+  /** An object as k3s writes it (pkg/etcd/snapshot/types.go ToETCDSnapshotFile): no annotation of ours. */
+  static EtcdSnapshotFile k3sObject(String node, String file, String size) {
+    StoredSnapshot s = local(node, file);
+    EtcdSnapshotFile f = new SnapshotFileProjection(Flavor.K3S).project(s,
+        new ProjectionContext(node, null, null, DeletionPolicy.RETAIN));
+    f.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("etcd.k3s.cattle.io/snapshot-token-hash", "k3s0k3s0k3s0")));
+    f.getMetadata().setFinalizers(List.of(SnapshotLabels.K3S_FINALIZER));
+    f.getStatus().setSize(new io.fabric8.kubernetes.api.model.Quantity(size));
+    return client.resource(f).create();
+  }
+
+  /** k3s pkg/etcd/snapshot.go reconcileSnapshotData never updates an object that matches storage. */
+  @Test
+  void anObjectK3sCreatedIsNotRewrittenWhileInSync() {
+    EtcdSnapshotFile k3s = k3sObject("k3s-a", "etcd-snapshot-k3s-a-1700000000", "1000");
+
+    SyncReport report = inventory.syncLocal("k3s-a", List.of(local("k3s-a", "etcd-snapshot-k3s-a-1700000000")));
+
+    assertThat(report.updated()).isZero();
+    EtcdSnapshotFile after = objects("k3s-a").get(0);
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(k3s.getMetadata().getResourceVersion());
+    assertThat(after.getMetadata().getAnnotations()).containsOnlyKeys("etcd.k3s.cattle.io/snapshot-token-hash");
+    assertThat(after.getStatus().getSize().toString()).as("k3s's own spelling kept").isEqualTo("1000");
+  }
+
+  @Test
+  void anObjectK3sCreatedIsCorrectedFromStorageWithoutOurKeys() {
+    k3sObject("k3s-b", "etcd-snapshot-k3s-b-1700000000", "999");
+
+    SyncReport report = inventory.syncLocal("k3s-b", List.of(local("k3s-b", "etcd-snapshot-k3s-b-1700000000")));
+
+    assertThat(report.updated()).isEqualTo(1);
+    EtcdSnapshotFile after = objects("k3s-b").get(0);
+    assertThat(after.getStatus().getSize().toString()).isEqualTo("1k");
+    assertThat(after.getMetadata().getAnnotations()).containsOnlyKeys("etcd.k3s.cattle.io/snapshot-token-hash");
+    assertThat(after.getMetadata().getFinalizers()).containsExactly(SnapshotLabels.K3S_FINALIZER);
   }
 
   @Test
