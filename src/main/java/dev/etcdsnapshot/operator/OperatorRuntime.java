@@ -113,7 +113,7 @@ public final class OperatorRuntime implements AutoCloseable {
     EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(config.etcd());
     SnapshotEngine engine = new SnapshotEngine(local, source, clock, config.compressThreads());
     seedLastSuccess(engine, metrics, node);
-    S3SecretReader reader = new S3SecretReader(client);
+    S3SecretReader reader = new S3SecretReader(client, config.compat().kubeSystemS3Secrets());
     S3RemoteStores stores = new S3RemoteStores(config.flavor());
     SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
     SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node, config.compat().eventComponent());

@@ -10,10 +10,8 @@ import dev.etcdsnapshot.engine.SnapshotInProgressException;
 import dev.etcdsnapshot.engine.SnapshotNames;
 import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.model.S3RetentionScope;
-import dev.etcdsnapshot.model.SnapshotS3Spec;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
-import dev.etcdsnapshot.operator.s3.S3Inline;
 import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Source;
 import dev.etcdsnapshot.storage.SnapshotStore;
@@ -85,7 +83,7 @@ public final class SnapshotRunner {
     OptionalInt secretRetention = OptionalInt.empty();
     if (job.s3() != null) {
       try {
-        S3Source source = secrets.read(job.namespace(), secretName(job.s3()), S3Inline.values(job.s3()));
+        S3Source source = secrets.read(job.namespace(), job.s3());
         RemoteStores.Opened opened = stores.open(source);
         store = opened.store();
         secretRetention = opened.retention();
@@ -148,9 +146,6 @@ public final class SnapshotRunner {
     return new SaveResult(result.fileName(), result.created(), result.pruned(), failures);
   }
 
-  private static String secretName(SnapshotS3Spec s3) {
-    return s3.getSecretRef() == null ? null : s3.getSecretRef().getName();
-  }
 
   /**
    * S3 snapshots to keep: the schedule's {@code s3.retention} when set, else the Secret's {@code etcd-s3-retention},

@@ -7,7 +7,6 @@ import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
-import dev.etcdsnapshot.operator.s3.S3Inline;
 import dev.etcdsnapshot.operator.s3.S3SecretEventSource;
 import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Source;
@@ -58,7 +57,7 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
 
   @Override
   public List<EventSource<?, EtcdSnapshotSchedule>> prepareEventSources(EventSourceContext<EtcdSnapshotSchedule> ctx) {
-    return S3SecretEventSource.forSchedules(ctx);
+    return S3SecretEventSource.forSchedules(ctx, reader.kubeSystemSecrets());
   }
 
   @Override
@@ -68,9 +67,8 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
     if (spec == null) {
       return UpdateControl.noUpdate();
     }
-    String secret = spec.getSecretRef() == null ? null : spec.getSecretRef().getName();
     try {
-      S3Source source = reader.read(schedule.getMetadata().getNamespace(), secret, S3Inline.values(spec));
+      S3Source source = reader.read(schedule.getMetadata().getNamespace(), spec);
       sync(source);
     } catch (S3ConfigException e) {
       // The agents report it on the schedule's Ready condition; nothing to sync until it is fixed.

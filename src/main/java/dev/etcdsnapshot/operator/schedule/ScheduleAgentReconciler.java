@@ -59,6 +59,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   private final StatusWriter writer;
   private final ScheduleConditions conditions;
   private final ResourceEvents events;
+  private final java.util.Set<String> kubeSystemSecrets;
 
   /**
    * @param agent this pod's identity, recorded with every claim
@@ -77,11 +78,12 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     this.writer = writer;
     this.events = events;
     this.conditions = new ScheduleConditions(clock, writer, s3, events);
+    this.kubeSystemSecrets = s3.kubeSystemSecrets();
   }
 
   @Override
   public List<EventSource<?, EtcdSnapshotSchedule>> prepareEventSources(EventSourceContext<EtcdSnapshotSchedule> ctx) {
-    return S3SecretEventSource.forSchedules(ctx);
+    return S3SecretEventSource.forSchedules(ctx, kubeSystemSecrets);
   }
 
   @Override
