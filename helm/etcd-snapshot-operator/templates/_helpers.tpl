@@ -79,12 +79,18 @@ metadataDir: {{ printf "%s/.metadata" (dir $dir) | quote }}
 flavor: {{ default $p.flavor $e.flavor | quote }}
 {{- /* External etcd (deployment mode) has no distribution server token. */}}
 tokenFile: {{ ternary "" (default ($p.tokenFile | default "") $e.tokenFile) $deploy | quote }}
+eventComponent: {{ default ($p.eventComponent | default "etcd-snapshot-operator") .Values.operator.eventComponent | quote }}
 nodeSelector: {{ toJson (default $p.nodeSelector .Values.daemonset.nodeSelector) }}
 {{- end }}
 
 {{/* The namespaces the operator watches: the listed ones, else the release namespace. */}}
 {{- define "eso.watchNamespaces" -}}
 {{- toJson (default (list .Release.Namespace) .Values.operator.watchNamespaces | uniq) }}
+{{- end }}
+
+{{/* Name of k3s's S3 Secret in kube-system (s3.kubeSystemSecret), defaulting to k3s's documented name. */}}
+{{- define "eso.kubeSystemS3Secret" -}}
+{{- default (printf "%s-etcd-snapshot-s3-config" (include "eso.etcd" . | fromYaml).flavor) .Values.s3.kubeSystemSecret.name }}
 {{- end }}
 
 {{/* Name of the S3 Secret the schedule refers to. */}}

@@ -71,6 +71,11 @@ spec:
         - --sync-interval={{ .Values.operator.syncInterval }}
         - --leader-election={{ .Values.operator.leaderElection }}
         - --metrics-port={{ .Values.metrics.port }}
+        - --event-component={{ $etcd.eventComponent }}
+        - --node-annotations={{ .Values.operator.nodeAnnotations }}
+        {{- if .Values.s3.kubeSystemSecret.enabled }}
+        - --kube-system-s3-secret={{ include "eso.kubeSystemS3Secret" . }}
+        {{- end }}
         {{- range include "eso.watchNamespaces" . | fromJsonArray }}
         - --namespace={{ . }}
         {{- end }}

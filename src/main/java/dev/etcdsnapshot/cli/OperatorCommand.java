@@ -71,6 +71,22 @@ public final class OperatorCommand implements Callable<Integer> {
           + "the processors, at least 1, at most 4, so that etcd and the API server keep the rest)")
   Integer compressThreads;
 
+  @Option(names = "--event-component", paramLabel = "NAME",
+      description = "source component of the k3s Events we write (ETCDSnapshotCreated, ...); k3s writes "
+          + "k3s-supervisor, RKE2 rke2-supervisor (default: " + OperatorConfig.DEFAULT_EVENT_COMPONENT + ")")
+  String eventComponent;
+
+  @Option(names = "--kube-system-s3-secret", paramLabel = "NAME",
+      description = "a Secret in kube-system that schedules and requests may name as their S3 Secret "
+          + "(spec.s3.secretRef: {name: NAME, namespace: kube-system}), as k3s keeps "
+          + "<flavor>-etcd-snapshot-s3-config there; repeatable; the service account must be allowed to read it")
+  List<String> kubeSystemS3Secrets;
+
+  @Option(names = "--node-annotations", paramLabel = "true|false", arity = "1", defaultValue = "true",
+      description = "write k3s's etcd.<flavor>.cattle.io/local-snapshots-timestamp and s3-snapshots-timestamp on "
+          + "this node's Node after each sync (needs nodes patch; default: ${DEFAULT-VALUE})")
+  boolean nodeAnnotations;
+
   @Override
   public Integer call() throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
@@ -112,6 +128,9 @@ public final class OperatorCommand implements Callable<Integer> {
         podNamespace != null ? podNamespace : watched.stream().findFirst().orElse(null), etcd.settings(), dir, isDefault, interval,
         parsedFlavor, leaderElection, metricsPort, OperatorConfig.Timing.DEFAULT,
         TokenFile.fromFlag("--token-file", tokenFile, TokenFile.defaultPath(parsedFlavor)),
-        compressThreads == null ? SnapshotZipWriter.threadsBesideEtcd() : compressThreads);
+        compressThreads == null ? SnapshotZipWriter.threadsBesideEtcd() : compressThreads,
+        new OperatorConfig.K3sCompat(
+            eventComponent == null ? OperatorConfig.DEFAULT_EVENT_COMPONENT : eventComponent,
+            kubeSystemS3Secrets == null ? Set.of() : new LinkedHashSet<>(kubeSystemS3Secrets), nodeAnnotations));
   }
 }

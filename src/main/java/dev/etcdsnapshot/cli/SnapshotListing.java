@@ -1,14 +1,15 @@
 package dev.etcdsnapshot.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.etcdsnapshot.engine.SnapshotNames;
+import dev.etcdsnapshot.model.ByteQuantity;
+import dev.etcdsnapshot.model.Flavor;
+import dev.etcdsnapshot.model.SnapshotLabels;
+import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,7 +18,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** How {@code ls} prints snapshots: k3s's tab-aligned table, or a {@code v1 List} of ETCDSnapshotFile as JSON/YAML. */
+/**
+ * How {@code ls} prints snapshots as k3s does (k3s-io/k3s pkg/cli/etcdsnapshot, pkg/etcd/snapshot.go ListSnapshots):
+ * a tab-aligned table, or the typed {@code ETCDSnapshotFileList} ({@code kind: List}, {@code apiVersion: v1}) that
+ * Go's encoders print — JSON in struct field order, one line; YAML as sigs.k8s.io/yaml writes it (keys sorted,
+ * strings quoted where YAML would read them as something else).
+ */
 final class SnapshotListing {
 
   /** The output formats of {@code ls -o}. */
@@ -34,25 +40,31 @@ final class SnapshotListing {
   }
 
   private static final String[] HEADER = {"Name", "Location", "Size", "Created"};
+  /** Go's time.RFC3339: {@code Z} for UTC, else the offset. */
+  private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
   private SnapshotListing() {}
 
-  static String render(List<StoredSnapshot> snapshots, Format format) {
+  /**
+   * @param s3 the S3 store's {@code spec.s3} (as k3s writes it) for S3 entries, or {@code null}
+   * @param zone the host's zone, in which the table shows Created
+   */
+  static String render(List<StoredSnapshot> snapshots, Format format, Flavor flavor, Map<String, Object> s3,
+      ZoneId zone) {
     return switch (format) {
-      case TABLE -> table(snapshots);
-      case JSON -> serialize(new ObjectMapper(), snapshots);
-      case YAML -> serialize(new ObjectMapper(new YAMLFactory()
-          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)), snapshots);
+      case TABLE -> table(snapshots, zone);
+      case JSON -> json(list(snapshots, flavor, s3));
+      case YAML -> GoYaml.write(list(snapshots, flavor, s3));
     };
   }
 
   /** Like Go's tabwriter with padding 1: every column but the last is as wide as its widest cell plus one. */
-  static String table(List<StoredSnapshot> snapshots) {
+  static String table(List<StoredSnapshot> snapshots, ZoneId zone) {
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
     for (StoredSnapshot s : snapshots) {
-      rows.add(new String[] {s.fileName(), s.location(), Long.toString(s.size()), rfc3339(s.createdAt())});
+      rows.add(new String[] {s.fileName(), s.location(), Long.toString(s.size()),
+          RFC3339.format(s.createdAt().truncatedTo(ChronoUnit.SECONDS).atZone(zone))});
     }
     int[] widths = new int[HEADER.length - 1];
     for (String[] row : rows) {
@@ -70,50 +82,64 @@ final class SnapshotListing {
     return out.toString();
   }
 
-  private static String serialize(ObjectMapper mapper, List<StoredSnapshot> snapshots) {
-    Map<String, Object> list = new LinkedHashMap<>();
-    list.put("apiVersion", "v1");
-    list.put("items", snapshots.stream().map(SnapshotListing::item).toList());
-    list.put("kind", "List");
-    list.put("metadata", Map.of("resourceVersion", ""));
+  /** Go's json.Encoder: compact, one line and a newline, fields in struct order. */
+  private static String json(Map<String, Object> list) {
     try {
-      if (mapper.getFactory() instanceof YAMLFactory) {
-        return mapper.writeValueAsString(list);
-      }
-      DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-          .withObjectIndenter(new DefaultIndenter("    ", "\n"))
-          .withArrayIndenter(new DefaultIndenter("    ", "\n"));
-      return mapper.writer(printer).writeValueAsString(list) + "\n";
+      return new ObjectMapper().writeValueAsString(list) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render the snapshot list", e);
     }
   }
 
-  /** One ETCDSnapshotFile as k3s's {@code ls -o json} prints it: named by the legacy key (k3s-compat §2). */
-  private static Map<String, Object> item(StoredSnapshot s) {
+  /** {@code ETCDSnapshotFileList} in Go struct order: kind, apiVersion, metadata, items. */
+  static Map<String, Object> list(List<StoredSnapshot> snapshots, Flavor flavor, Map<String, Object> s3) {
+    Map<String, Object> list = new LinkedHashMap<>();
+    list.put("kind", "List");
+    list.put("apiVersion", "v1");
+    list.put("metadata", Map.of());
+    list.put("items", snapshots.stream().map(s -> item(s, flavor, s3)).toList());
+    return list;
+  }
+
+  /**
+   * One ETCDSnapshotFile as k3s's {@code ToETCDSnapshotFile} fills it, named by the legacy key (k3s-compat §2):
+   * ObjectMeta's {@code creationTimestamp} is not omitempty, so an unsaved object prints {@code null}.
+   */
+  private static Map<String, Object> item(StoredSnapshot s, Flavor flavor, Map<String, Object> s3) {
+    boolean isS3 = s.kind() == StorageKind.S3;
+    String node = s.nodeName() == null ? (isS3 ? SnapshotLabels.STORAGE_NODE_S3 : "") : s.nodeName();
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("name", SnapshotNames.legacyKey(s.kind(), s.fileName()));
+    metadata.put("creationTimestamp", null);
+    metadata.put("labels", Map.of(SnapshotLabels.storageNodeLabel(flavor), isS3 ? SnapshotLabels.STORAGE_NODE_S3 : node));
+    if (s.tokenHash() != null) {
+      metadata.put("annotations", Map.of(SnapshotLabels.tokenHashAnnotation(flavor), s.tokenHash()));
+    }
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("snapshotName", s.fileName());
-    spec.put("nodeName", s.nodeName() == null ? s.kind().prefix() : s.nodeName());
+    spec.put("nodeName", node);
     spec.put("location", s.location());
     if (!s.metadata().isEmpty()) {
-      spec.put("metadata", s.metadata());
+      spec.put("metadata", new java.util.TreeMap<>(s.metadata()));
+    }
+    if (isS3 && s3 != null) {
+      spec.put("s3", s3);
     }
     Map<String, Object> status = new LinkedHashMap<>();
-    status.put("creationTime", rfc3339(s.createdAt()));
     status.put("readyToUse", true);
-    status.put("size", Long.toString(s.size()));
+    status.put("creationTime", rfc3339Utc(s.createdAt()));
+    status.put("size", ByteQuantity.canonical(s.size()));
     Map<String, Object> item = new LinkedHashMap<>();
-    item.put("apiVersion", "k3s.cattle.io/v1");
     item.put("kind", "ETCDSnapshotFile");
+    item.put("apiVersion", "k3s.cattle.io/v1");
     item.put("metadata", metadata);
     item.put("spec", spec);
     item.put("status", status);
     return item;
   }
 
-  private static String rfc3339(Instant time) {
+  /** metav1.Time's JSON form: UTC, seconds. */
+  private static String rfc3339Utc(Instant time) {
     return DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS));
   }
 }

@@ -1,6 +1,7 @@
 package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.engine.SnapshotNames;
+import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,6 +44,23 @@ public final class StorageOptions {
   /** The snapshot directory: {@code --dir}, else k3s's default. */
   public Path directory() {
     return dir != null ? dir : Path.of(DEFAULT_DIR);
+  }
+
+  /** The snapshot directory: {@code --dir}, else the flavour's default ({@code /var/lib/rancher/<flavor>/...}). */
+  public Path directory(Flavor flavor) {
+    return dir != null ? dir : defaultDir(flavor);
+  }
+
+  /** {@code /var/lib/rancher/<k3s|rke2>/server/db/snapshots}, as k3s and RKE2 default it. */
+  static Path defaultDir(Flavor flavor) {
+    return Path.of("/var/lib/rancher/" + flavor.program() + "/server/db/snapshots");
+  }
+
+  /** The node's directory for the flavour as a store; only that flavour's default is created when missing. */
+  public LocalSnapshotStore store(Flavor flavor) {
+    Path directory = directory(flavor);
+    boolean isDefault = directory.toAbsolutePath().normalize().equals(defaultDir(flavor));
+    return new LocalSnapshotStore(directory, isDefault, nodeName(), SnapshotNames::parseTimestamp);
   }
 
   /** The node's directory as a store; only the default directory is created when missing. */

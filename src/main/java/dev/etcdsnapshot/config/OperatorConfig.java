@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * @param timing the internal periods, tunable for tests
  * @param tokenFile the server token file whose fingerprint every snapshot records ({@code --token-file})
  * @param compressThreads threads that compress a snapshot ({@code --compress-threads})
+ * @param compat the k3s-parity settings: Event component, S3 Secrets readable in kube-system, Node annotations
  */
 public record OperatorConfig(
     String nodeName,
@@ -44,7 +45,8 @@ public record OperatorConfig(
     int metricsPort,
     Timing timing,
     TokenFile tokenFile,
-    int compressThreads) {
+    int compressThreads,
+    K3sCompat compat) {
 
   /** The Lease the leader holds, in the operator's namespace. */
   public static final String LEADER_LEASE = "etcd-snapshot-operator-leader";
@@ -79,6 +81,15 @@ public record OperatorConfig(
     timing = timing == null ? Timing.DEFAULT : timing;
     tokenFile = tokenFile == null ? TokenFile.NONE : tokenFile;
     SnapshotZipWriter.requireThreads("--compress-threads", compressThreads);
+    compat = compat == null ? K3sCompat.DEFAULT : compat;
+  }
+
+  /** A configuration with the default k3s-parity settings. */
+  public OperatorConfig(String nodeName, String identity, Set<String> namespaces, String operatorNamespace,
+      EtcdConnectionSettings etcd, Path snapshotDir, boolean createSnapshotDir, Duration syncInterval, Flavor flavor,
+      boolean leaderElection, int metricsPort, Timing timing, TokenFile tokenFile, int compressThreads) {
+    this(nodeName, identity, namespaces, operatorNamespace, etcd, snapshotDir, createSnapshotDir, syncInterval,
+        flavor, leaderElection, metricsPort, timing, tokenFile, compressThreads, K3sCompat.DEFAULT);
   }
 
   /** A configuration compressing on the agent's default threads: half the processors, so etcd keeps the rest. */
@@ -108,6 +119,43 @@ public record OperatorConfig(
   public List<String> namespaceList() {
     return List.copyOf(namespaces);
   }
+
+  /**
+   * Where we look like k3s on purpose, as far as the cluster lets us.
+   *
+   * @param eventComponent the {@code source.component} / {@code reportingComponent} of the k3s Events we write
+   *     ({@code --event-component}; k3s writes {@code k3s-supervisor}, RKE2 {@code rke2-supervisor})
+   * @param kubeSystemS3Secrets the Secrets in {@code kube-system} a schedule or request may name as its S3 Secret
+   *     ({@code --kube-system-s3-secret}, repeatable; empty: none), which RBAC must let us read
+   * @param nodeAnnotations whether each sync writes k3s's reconcile timestamps on this node's Node
+   *     ({@code --node-annotations}; needs {@code nodes patch})
+   */
+  public record K3sCompat(String eventComponent, Set<String> kubeSystemS3Secrets, boolean nodeAnnotations) {
+
+    /** Our component name, no kube-system Secret, Node annotations on. */
+    public static final K3sCompat DEFAULT = new K3sCompat(DEFAULT_EVENT_COMPONENT, Set.of(), true);
+
+    public K3sCompat {
+      if (eventComponent == null || eventComponent.isBlank() || eventComponent.length() > 128
+          || !eventComponent.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        throw new IllegalArgumentException("--event-component must be a name of letters, digits, '.', '-' and '_' "
+            + "(at most 128), got '" + eventComponent + "'");
+      }
+      kubeSystemS3Secrets = Set.copyOf(kubeSystemS3Secrets == null ? Set.of() : kubeSystemS3Secrets);
+      for (String name : kubeSystemS3Secrets) {
+        if (name == null || name.length() > 253 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+          throw new IllegalArgumentException("--kube-system-s3-secret must be a Secret name (lowercase RFC 1123 "
+              + "subdomain), got '" + name + "'");
+        }
+      }
+    }
+  }
+
+  /** The Event component when {@code --event-component} is not given: ours. */
+  public static final String DEFAULT_EVENT_COMPONENT = "etcd-snapshot-operator";
+
+  /** The namespace k3s keeps its S3 Secret and CA ConfigMaps in. */
+  public static final String KUBE_SYSTEM = "kube-system";
 
   /**
    * Internal periods.

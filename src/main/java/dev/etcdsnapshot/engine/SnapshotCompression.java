@@ -18,7 +18,8 @@ import java.util.zip.ZipInputStream;
 /**
  * k3s's snapshot archive on disk (k3s-compat §5.2): written as a {@code .zip.part} file, mode 0600, holding exactly
  * one Deflate entry named after the raw snapshot (see {@link SnapshotZipWriter}); and unzipped again, insisting on
- * that single entry as k3s's restore does.
+ * that single entry (stricter than k3s's restore, which takes the last of any entries: see
+ * operator/docs/k3s-compat-decisions.md).
  */
 public final class SnapshotCompression {
 
@@ -50,7 +51,7 @@ public final class SnapshotCompression {
 
   /**
    * Unzips a compressed snapshot into {@code target} (mode 0600, via a {@code .part} file), insisting on exactly one
-   * entry as k3s's restore does.
+   * entry (k3s's restore would take the last of several).
    */
   public static void decompress(Path zip, Path target) throws IOException {
     Path part = SnapshotLayout.partFile(target.toAbsolutePath().getParent(), target.getFileName().toString());

@@ -87,7 +87,7 @@ public final class SnapshotEngine {
     try {
       local.checkDirectory(true);
     } catch (IOException e) {
-      return failedSave(fileName, saveFailure(fileName, Messages.of(e)));
+      return failedSave(fileName, saveFailure(fileName, rawName, time, e));
     }
     try (NodeLock.Held lock = NodeLock.acquire(local.directory(), node)) {
       // The SHA-256 of the stored file goes with an upload; hashing while writing spares the store a re-read.
@@ -102,7 +102,7 @@ public final class SnapshotEngine {
         }
       } catch (IOException | RuntimeException e) {
         // Whatever broke the stream, no .part file is left (SnapshotWriter) and the failure is reported, not thrown.
-        return failedSave(fileName, saveFailure(fileName, Messages.of(e)));
+        return failedSave(fileName, saveFailure(fileName, rawName, time, e));
       }
       String sha256 = stored == null ? null : HexFormat.of().formatHex(stored.digest());
       return afterLocalSave(request, fileName, time, sha256);
@@ -133,7 +133,7 @@ public final class SnapshotEngine {
       saved = recordedWith(request.tokenHash(),
           local.find(fileName).orElseThrow(() -> new NoSuchFileException(local.pathOf(fileName).toString())));
     } catch (IOException e) {
-      return failedSave(fileName, saveFailure(fileName, Messages.of(e)));
+      return failedSave(fileName, saveFailure(fileName, fileName, time, e));
     }
     created.add(saved);
     LOG.info("Snapshot {} saved", fileName);
@@ -161,8 +161,10 @@ public final class SnapshotEngine {
     try {
       created.add(store.put(local.pathOf(saved.fileName()), metadata));
     } catch (IOException | RuntimeException e) {
-      failures.add(new SnapshotFailure(Stage.UPLOAD, store.kind(), saved.fileName(), "", clock.instant(),
-          "failed to upload snapshot " + saved.fileName() + ": " + Messages.of(e)));
+      // As k3s's upload failure record: the object's location, the snapshot's time, the bare cause.
+      failures.add(new SnapshotFailure(Stage.UPLOAD, store.kind(), saved.fileName(),
+          store.locationOf(saved.fileName()), time,
+          "failed to upload snapshot " + saved.fileName() + ": " + Messages.of(e), Messages.of(e)));
     }
   }
 
@@ -184,7 +186,7 @@ public final class SnapshotEngine {
     } catch (IOException | RuntimeException e) {
       String where = store.kind() == StorageKind.LOCAL ? "local" : "S3";
       failures.add(new SnapshotFailure(Stage.RETENTION, store.kind(), "", "", clock.instant(),
-          "failed to apply " + where + " snapshot retention policy: " + Messages.of(e)));
+          "failed to apply " + where + " snapshot retention policy: " + Messages.of(e), Messages.of(e)));
     }
   }
 
@@ -192,9 +194,14 @@ public final class SnapshotEngine {
     return new SaveResult(fileName, List.of(), List.of(), List.of(failure));
   }
 
-  private SnapshotFailure saveFailure(String fileName, String message) {
-    return new SnapshotFailure(Stage.SAVE, StorageKind.LOCAL, fileName, "", clock.instant(),
-        "failed to save snapshot " + fileName + ": " + message);
+  /**
+   * A failed local save as k3s records it: named after the file the stream was to write ({@code recordName}, without
+   * {@code .zip} when compression never got its input), empty location, the snapshot's time, the bare cause.
+   */
+  private static SnapshotFailure saveFailure(String fileName, String recordName, Instant time, Exception e) {
+    String cause = Messages.of(e);
+    return new SnapshotFailure(Stage.SAVE, StorageKind.LOCAL, recordName, "", time,
+        "failed to save snapshot " + fileName + ": " + cause, cause);
   }
 
   /** The node's snapshots, oldest first, then by name (as {@code k3s etcd-snapshot ls}). */

@@ -20,10 +20,12 @@ import java.util.Objects;
 public class EtcdSnapshotScheduleSpec {
 
   @Default("0 */12 * * *")
-  @Pattern("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|\\S+( +\\S+){4})$")
+  @Pattern("^((CRON_TZ|TZ)=\\S+ +)?(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|@every \\S+|\\S+( +\\S+){4})$")
   @JsonPropertyDescription(
-      "Schedule is a cron expression with 5 fields (minute hour day-of-month month day-of-week) or a " +
-      "descriptor such as @hourly or @daily.")
+      "Schedule is a cron expression as k3s reads it (robfig/cron): 5 fields (minute hour day-of-month month " +
+      "day-of-week), a descriptor such as @hourly or @daily, or @every <duration> (a Go duration such as 6h; " +
+      "slots at multiples of it since the Unix epoch), optionally prefixed with CRON_TZ=<IANA zone> and a space, " +
+      "which wins over timeZone.")
   private String schedule;
 
   @Default("UTC")

@@ -21,9 +21,9 @@ import java.util.Objects;
 public class SnapshotS3Spec {
 
   @JsonPropertyDescription(
-      "SecretRef names a Secret in this namespace holding k3s's etcd-s3-* keys (credentials, and any " +
-      "setting not given inline). Read on every operation, so rotating keys needs no restart.")
-  private NameRef secretRef;
+      "SecretRef names a Secret holding k3s's etcd-s3-* keys (credentials, and any setting not given " +
+      "inline), in this namespace or kube-system. Read on every operation, so rotating keys needs no restart.")
+  private SecretRef secretRef;
 
   @Pattern("^[^/:]+(:[0-9]+)?$")
   @JsonPropertyDescription(
@@ -85,11 +85,11 @@ public class SnapshotS3Spec {
       "(every object whose name starts with <name>, newest by LastModified, as k3s does).")
   private S3RetentionScope retentionScope;
 
-  public NameRef getSecretRef() {
+  public SecretRef getSecretRef() {
     return secretRef;
   }
 
-  public void setSecretRef(NameRef secretRef) {
+  public void setSecretRef(SecretRef secretRef) {
     this.secretRef = secretRef;
   }
 

@@ -29,6 +29,7 @@ import dev.etcdsnapshot.operator.metrics.ScheduleMetricsWatch;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.node.AgentHeartbeat;
 import dev.etcdsnapshot.operator.node.AgentLeases;
+import dev.etcdsnapshot.operator.node.NodeSyncAnnotations;
 import dev.etcdsnapshot.operator.request.RequestAgentReconciler;
 import dev.etcdsnapshot.operator.request.RequestLeaderReconciler;
 import dev.etcdsnapshot.operator.s3.S3Check;
@@ -129,13 +130,20 @@ public final class OperatorRuntime implements AutoCloseable {
     EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(config.etcd());
     SnapshotEngine engine = new SnapshotEngine(local, source, clock, config.compressThreads());
     seedLastSuccess(engine, metrics, node);
-    S3SecretReader reader = new S3SecretReader(client);
+    S3SecretReader reader = new S3SecretReader(client, config.compat().kubeSystemS3Secrets());
     S3RemoteStores stores = new S3RemoteStores(config.flavor());
     SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
-    SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node);
+    SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node, config.compat().eventComponent());
     SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
         new SchedulePolicies(client, config.namespaces()));
-    InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics);
+    NodeSyncAnnotations nodeAnnotations = new NodeSyncAnnotations(client, node, config.flavor(), clock);
+    boolean annotate = config.compat().nodeAnnotations();
+    InventoryPublisher publisher = new InventoryPublisher(node, engine, inventory, projection, metrics,
+        () -> {
+          if (annotate) {
+            nodeAnnotations.synced(StorageKind.LOCAL);
+          }
+        });
     ClusterFacts facts = new ClusterFacts(client, config.flavor(), config.tokenFile());
     InFlight inFlight = new InFlight();
     // A zipped snapshot is inflated into /tmp, the chart's 256Mi emptyDir: stay below it rather than be evicted.
@@ -158,7 +166,11 @@ public final class OperatorRuntime implements AutoCloseable {
     agent.register(new RequestAgentReconciler(node, config.identity(), client, runner, writer, events),
         o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
 
-    S3SyncReconciler s3Sync = new S3SyncReconciler(reader, stores, inventory, metrics);
+    S3SyncReconciler s3Sync = new S3SyncReconciler(reader, stores, inventory, metrics, () -> {
+      if (annotate) {
+        nodeAnnotations.synced(StorageKind.S3);
+      }
+    });
     SnapshotFileFinalizer s3Finalizer = new SnapshotFileFinalizer(client, new StorageDeleter(null, null, s3Stores),
         snapshotEvents, config.flavor());
     LeaderSync leaderSync = new LeaderSync(s3Stores, s3Sync, new GoneNodes(client, leases, s3Finalizer,

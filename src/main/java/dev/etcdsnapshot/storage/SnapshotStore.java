@@ -36,6 +36,12 @@ public interface SnapshotStore extends AutoCloseable {
    */
   StoredSnapshot put(Path file, SnapshotMetadata metadata) throws IOException;
 
+  /**
+   * Where a snapshot of this name is or would be stored ({@code file://...}, {@code s3://bucket/key}), whether it
+   * exists or not: a failed upload's record names it, as k3s's does.
+   */
+  String locationOf(String fileName);
+
   /** Opens a stored snapshot for reading; {@link java.nio.file.NoSuchFileException} when absent. */
   InputStream open(String fileName) throws IOException;
 

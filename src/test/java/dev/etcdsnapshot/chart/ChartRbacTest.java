@@ -54,11 +54,12 @@ class ChartRbacTest {
 
     assertThat(verbs(role, "k3s.cattle.io", "etcdsnapshotfiles"))
         .containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "patch", "delete");
-    assertThat(verbs(role, "", "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
+    // patch: k3s's reconcile timestamps on the agent's own Node (operator.nodeAnnotations).
+    assertThat(verbs(role, "", "nodes")).containsExactlyInAnyOrder("get", "list", "watch", "patch");
     assertThat(verbs(role, "", "events")).containsExactly("create");
     assertThat(verbs(role, "", "namespaces")).containsExactly("get");
     assertThat(verbs(role, "apiextensions.k8s.io", "customresourcedefinitions")).containsExactly("get");
-    assertThat(resources(role)).containsExactlyInAnyOrder("etcdsnapshotfiles", "nodes", "events", "namespaces",
+    assertThat(resources(role)).containsExactlyInAnyOrder("etcdsnapshotfiles", "nodes", "nodes", "events", "namespaces",
         "customresourcedefinitions");
     for (JsonNode rule : role.get("rules")) {
       if (texts(rule.get("resources")).contains("namespaces")) {
@@ -82,6 +83,46 @@ class ChartRbacTest {
       assertThat(texts(role.at("/rules/0/verbs"))).containsExactly("get");
       assertThat(texts(role.at("/rules/0/resourceNames"))).containsExactly(preset + "-etcd-snapshot-extra-metadata");
     }
+  }
+
+  @Test
+  void nodePatchGoesWithTheNodeAnnotations() {
+    Manifests m = Chart.render(tmp, Map.of("operator", Map.of("nodeAnnotations", false)));
+    assertThat(verbs(m.get("ClusterRole", Chart.RELEASE), "", "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(m.get("DaemonSet", Chart.RELEASE).at("/spec/template/spec/containers/0/args").toString())
+        .contains("--node-annotations=false");
+  }
+
+  /** k3s keeps its S3 Secret in kube-system (pkg/etcd/s3/config_secret.go): readable by name only. */
+  @Test
+  void kubeSystemS3SecretIsGrantedByNameOnly() {
+    for (String preset : List.of("k3s", "rke2")) {
+      Manifests m = Chart.render(tmp, Map.of("preset", preset, "schedule", Map.of("enabled", true),
+          "s3", Map.of("enabled", true, "kubeSystemSecret", Map.of("enabled", true,
+              "caConfigMaps", List.of("s3-ca")))));
+      String secret = preset + "-etcd-snapshot-s3-config";
+      ObjectNode role = m.get("Role", Chart.RELEASE + "-s3-config");
+      assertThat(role.at("/metadata/namespace").asText()).isEqualTo("kube-system");
+      assertThat(role.get("rules")).hasSize(2);
+      for (JsonNode rule : role.get("rules")) {
+        assertThat(texts(rule.get("verbs"))).containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(texts(rule.get("resourceNames"))).as("by name")
+            .containsExactly(texts(rule.get("resources")).contains("secrets") ? secret : "s3-ca");
+      }
+      assertThat(m.get("RoleBinding", Chart.RELEASE + "-s3-config").at("/roleRef/name").asText())
+          .isEqualTo(Chart.RELEASE + "-s3-config");
+      assertThat(m.get("DaemonSet", Chart.RELEASE).at("/spec/template/spec/containers/0/args").toString())
+          .contains("--kube-system-s3-secret=" + secret);
+      ObjectNode schedule = m.ofKind("ETCDSnapshotSchedule").get(0);
+      assertThat(schedule.at("/spec/s3/secretRef/name").asText()).isEqualTo(secret);
+      assertThat(schedule.at("/spec/s3/secretRef/namespace").asText()).isEqualTo("kube-system");
+      assertThat(m.ofKind("Secret")).as("k3s's Secret is used, none is created").isEmpty();
+    }
+    Manifests without = Chart.render(tmp, Map.of("s3", Map.of("enabled", true, "bucket", "b",
+        "kubeSystemSecret", Map.of("enabled", true))));
+    assertThat(without.get("Role", Chart.RELEASE + "-s3-config").get("rules")).as("no CA ConfigMap: no rule, "
+        + "since a rule without resourceNames would grant them all").hasSize(1);
+    assertThat(Chart.render(tmp, Map.of()).find("Role", Chart.RELEASE + "-s3-config")).isEmpty();
   }
 
   @Test

@@ -64,6 +64,16 @@ class ChartTemplateTest {
     assertThat(pod.at("/nodeSelector").path(selectorKey).asText(null)).isEqualTo(selectorValue);
   }
 
+  /** k3s pkg/util/api.go BuildControllerEventRecorder: Events come from <program>-supervisor. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"k3s, k3s-supervisor", "rke2, rke2-supervisor", "kubeadm, etcd-snapshot-operator"})
+  void theEventComponentFollowsThePresetAndCanBeSet(String preset, String component) {
+    assertThat(texts(Chart.render(tmp, Map.of("preset", preset)).get("DaemonSet", NAME)
+        .at("/spec/template/spec/containers/0/args"))).contains("--event-component=" + component);
+    assertThat(texts(Chart.render(tmp, Map.of("preset", preset, "operator", Map.of("eventComponent", "ours")))
+        .get("DaemonSet", NAME).at("/spec/template/spec/containers/0/args"))).contains("--event-component=ours");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({"k3s, /var/lib/rancher/k3s/server/token", "rke2, /var/lib/rancher/rke2/server/token", "kubeadm, ''"})
   void theServerTokenFileIsMountedReadOnlyWhereThePresetHasOne(String preset, String tokenFile) {

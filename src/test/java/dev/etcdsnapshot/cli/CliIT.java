@@ -90,7 +90,7 @@ class CliIT {
     assertThat(save.code).as(save.err).isZero();
     assertThat(save.out).matches("Snapshot on-demand-jar-node-\\d+ saved\\.\n");
     assertThat(save.err).isEmpty();
-    assertThat(ls.out).contains("\"kind\" : \"List\"", "on-demand-jar-node-");
+    assertThat(ls.out).contains("\"kind\":\"List\"", "on-demand-jar-node-");
     assertThat(bad.code).isEqualTo(1);
     assertThat(bad.err.split("\n")).singleElement().asString().contains("http://127.0.0.1:1").contains("unreachable");
   }

@@ -243,7 +243,7 @@ class CliS3IT {
 
       CliRun json = run("ls", "--node-name", "n0", "--s3-folder", "cost", "--s3-proxy", viaProxy, "-o", "json");
       assertThat(json.code()).as(json.err()).isZero();
-      assertThat(json.out()).contains("\"nodeName\" : \"n2\"");
+      assertThat(json.out()).contains("\"nodeName\":\"n2\"");
       assertThat(proxy.requests("HEAD")).as("a HEAD per object, once").isEqualTo(n);
 
       proxy.resetCounts();

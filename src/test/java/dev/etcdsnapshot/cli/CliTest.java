@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.etcdsnapshot.engine.SnapshotIntegrityTestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,9 +73,25 @@ class CliTest {
     assertThat(lines).containsExactly(
         pad("Name", nameWidth) + pad("Location", locWidth) + "Size Created",
         pad("etcd-snapshot-n1-1700000000", nameWidth) + pad(loc + "/etcd-snapshot-n1-1700000000", locWidth)
-            + "4128 2023-11-14T22:13:20Z",
+            + "4128 " + local(1700000000),
         pad("on-demand-n1-1700000100", nameWidth) + pad(loc + "/on-demand-n1-1700000100", locWidth)
-            + "4128 2023-11-14T22:15:00Z");
+            + "4128 " + local(1700000100));
+  }
+
+  /** Go formats time.Unix in time.Local (TZ): Z only for UTC, else the offset (k3s pkg/cli/etcdsnapshot). */
+  private static String local(long seconds) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX")
+        .format(java.time.Instant.ofEpochSecond(seconds).atZone(java.time.ZoneId.systemDefault()));
+  }
+
+  @Test
+  void lsTableShowsCreatedInTheHostsZoneAsK3sDoes() {
+    dev.etcdsnapshot.storage.StoredSnapshot s = new dev.etcdsnapshot.storage.StoredSnapshot("on-demand-n1-1700000000",
+        dev.etcdsnapshot.storage.StorageKind.LOCAL, "file:///s/on-demand-n1-1700000000", 1,
+        java.time.Instant.ofEpochSecond(1700000000), "n1", null, Map.of());
+    assertThat(SnapshotListing.table(List.of(s), java.time.ZoneId.of("Europe/Berlin")))
+        .endsWith(" 1    2023-11-14T23:13:20+01:00\n");
+    assertThat(SnapshotListing.table(List.of(s), java.time.ZoneId.of("UTC"))).endsWith(" 1    2023-11-14T22:13:20Z\n");
   }
 
   private static String pad(String s, int width) {
@@ -88,12 +106,57 @@ class CliTest {
     CliRun yaml = run("l", "--dir", dir.toString(), "--node-name", "n1", "--output", "yaml");
 
     assertThat(json.code()).isZero();
-    assertThat(json.out()).contains("\"kind\" : \"List\"", "\"apiVersion\" : \"v1\"",
-        "\"name\" : \"local-on-demand-n1-1700000100\"", "\"kind\" : \"ETCDSnapshotFile\"",
-        "\"snapshotName\" : \"on-demand-n1-1700000100\"", "\"size\" : \"4128\"",
-        "\"creationTime\" : \"2023-11-14T22:15:00Z\"", "\"readyToUse\" : true", "\"nodeName\" : \"n1\"");
-    assertThat(yaml.out()).startsWith("apiVersion: v1\n").contains("kind: List", "- apiVersion: k3s.cattle.io/v1",
-        "name: local-on-demand-n1-1700000100");
+    // k3s's ETCDSnapshotFileList through Go's json.Encoder: struct field order, one line.
+    String loc = "file://" + dir + "/on-demand-n1-1700000100";
+    assertThat(json.out()).isEqualTo("{\"kind\":\"List\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":[{"
+        + "\"kind\":\"ETCDSnapshotFile\",\"apiVersion\":\"k3s.cattle.io/v1\",\"metadata\":{"
+        + "\"name\":\"local-on-demand-n1-1700000100\",\"creationTimestamp\":null,"
+        + "\"labels\":{\"etcd.k3s.cattle.io/snapshot-storage-node\":\"n1\"}},"
+        + "\"spec\":{\"snapshotName\":\"on-demand-n1-1700000100\",\"nodeName\":\"n1\",\"location\":\"" + loc + "\"},"
+        + "\"status\":{\"readyToUse\":true,\"creationTime\":\"2023-11-14T22:15:00Z\",\"size\":\"4128\"}}]}\n");
+    // sigs.k8s.io/yaml: keys sorted, strings that would read as something else quoted.
+    assertThat(yaml.out()).isEqualTo(String.join("\n",
+        "apiVersion: v1",
+        "items:",
+        "- apiVersion: k3s.cattle.io/v1",
+        "  kind: ETCDSnapshotFile",
+        "  metadata:",
+        "    creationTimestamp: null",
+        "    labels:",
+        "      etcd.k3s.cattle.io/snapshot-storage-node: n1",
+        "    name: local-on-demand-n1-1700000100",
+        "  spec:",
+        "    location: " + loc,
+        "    nodeName: n1",
+        "    snapshotName: on-demand-n1-1700000100",
+        "  status:",
+        "    creationTime: \"2023-11-14T22:15:00Z\"",
+        "    readyToUse: true",
+        "    size: \"4128\"",
+        "kind: List",
+        "metadata: {}",
+        ""));
+  }
+
+  @Test
+  void goYamlQuotesWhatYamlWouldReadAsAnotherType() {
+    assertThat(List.of("", "true", "yes", "Off", "null", "~", "12", "-3", "0x1f", "1.5", "1e3", "2023-11-14",
+        "2023-11-14T22:15:00Z", ": x", "#c", "- a", "a: b", "a #b", " lead", "trail ", "*ref", "12:30"))
+        .allMatch(GoYaml::needsQuotes);
+    assertThat(List.of("n1", "k3s.cattle.io/v1", "file:///var/lib/x", "on-demand-n1-1700000100", "340k", "s3",
+        "etcd.k3s.cattle.io/snapshot-storage-node", "a:b")).noneMatch(GoYaml::needsQuotes);
+  }
+
+  /** rke2 etcd-snapshot ls lists /var/lib/rancher/rke2/server/db/snapshots unless told otherwise. */
+  @Test
+  void lsWithTheRke2FlavorDefaultsToRke2sDirectory() {
+    // Not run against the real default: as root it would create that directory on the test machine.
+    StorageOptions none = new StorageOptions();
+    assertThat(none.directory(dev.etcdsnapshot.model.Flavor.RKE2))
+        .isEqualTo(Path.of("/var/lib/rancher/rke2/server/db/snapshots"));
+    assertThat(none.directory(dev.etcdsnapshot.model.Flavor.K3S)).isEqualTo(Path.of(StorageOptions.DEFAULT_DIR));
+    CliRun run = run("ls", "--flavor", "rke2", "--dir", dir.toString(), "--node-name", "n1", "-o", "yaml");
+    assertThat(run.code()).as(run.err()).isZero();
   }
 
   @Test

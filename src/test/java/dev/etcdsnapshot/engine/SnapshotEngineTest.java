@@ -113,6 +113,11 @@ class SnapshotEngineTest {
       assertThat(f.stage()).isEqualTo(Stage.UPLOAD);
       assertThat(f.kind()).isEqualTo(StorageKind.S3);
       assertThat(f.message()).isEqualTo("failed to upload snapshot etcd-snapshot-n1-100: bucket unavailable");
+      // k3s's upload failure record (pkg/etcd/s3/s3.go Upload): the object's location, the bare cause, the
+      // snapshot's time, so its name hash (node + location) is the one k3s computes.
+      assertThat(f.location()).isEqualTo("s3://bucket/etcd-snapshot-n1-100");
+      assertThat(f.cause()).isEqualTo("bucket unavailable");
+      assertThat(f.time()).isEqualTo(Instant.ofEpochSecond(100));
     });
     assertThat(dir.resolve("etcd-snapshot-n1-100")).exists();
   }
@@ -163,6 +168,8 @@ class SnapshotEngineTest {
     assertThat(result.failures()).singleElement().satisfies(f -> {
       assertThat(f.stage()).isEqualTo(Stage.RETENTION);
       assertThat(f.message()).isEqualTo("failed to apply S3 snapshot retention policy: list refused");
+      // The Node Event adds k3s's prefix (pkg/etcd/snapshot.go); the cause must not carry it a second time.
+      assertThat(f.cause()).isEqualTo("list refused");
     });
   }
 
@@ -243,8 +250,16 @@ class SnapshotEngineTest {
     SaveResult result = new SnapshotEngine(store("n1"), breaksMidway, clockAt(9), 2)
         .save(new SaveRequest("on-demand", true, 0, Map.of(), null, null, Optional.empty()));
 
-    assertThat(result.failures()).singleElement().extracting(SnapshotFailure::message).isEqualTo(
-        "failed to save snapshot on-demand-n1-9.zip: snapshot stream from etcd at test failed: connection reset");
+    assertThat(result.failures()).singleElement().satisfies(f -> {
+      assertThat(f.message()).isEqualTo(
+          "failed to save snapshot on-demand-n1-9.zip: snapshot stream from etcd at test failed: connection reset");
+      // k3s's failure record of a compressed save (pkg/etcd/snapshot.go): the file the stream was to write, no
+      // .zip, empty location, the snapshot's time, the bare cause.
+      assertThat(f.fileName()).isEqualTo("on-demand-n1-9");
+      assertThat(f.location()).isEmpty();
+      assertThat(f.time()).isEqualTo(Instant.ofEpochSecond(9));
+      assertThat(f.cause()).isEqualTo("snapshot stream from etcd at test failed: connection reset");
+    });
     assertThat(files()).isEmpty();
   }
 
@@ -375,6 +390,11 @@ class SnapshotEngineTest {
       StoredSnapshot local = files.put(file, metadata);
       return new StoredSnapshot(local.fileName(), StorageKind.S3, "s3://bucket/" + local.fileName(), local.size(),
           local.createdAt(), metadata.nodeName(), metadata.tokenHash(), Map.of());
+    }
+
+    @Override
+    public String locationOf(String fileName) {
+      return "s3://bucket/" + fileName;
     }
 
     @Override

@@ -67,7 +67,7 @@ class CrdRoundTripTest {
     spec.setCompress(true);
     spec.setNodes(List.of("node1"));
     SnapshotS3Spec s3 = new SnapshotS3Spec();
-    NameRef secret = new NameRef();
+    SecretRef secret = new SecretRef();
     secret.setName("etcd-s3");
     s3.setSecretRef(secret);
     s3.setRetention(10);

@@ -109,8 +109,12 @@ class CrdSchemaTest {
     assertThat(s3.get("secretRef").getRequired()).containsExactly("name");
 
     java.util.regex.Pattern cron = java.util.regex.Pattern.compile(spec.get("schedule").getPattern());
-    assertThat(List.of("0 */12 * * *", "@hourly", "*/5 1-3 * * MON-FRI")).allMatch(s -> cron.matcher(s).matches());
-    assertThat(List.of("", "0 */12 * *", "@every", "every day")).noneMatch(s -> cron.matcher(s).matches());
+    // robfig/cron v3 ParseStandard, k3s's parser: @every <duration> and a CRON_TZ=/TZ= prefix are valid too.
+    assertThat(List.of("0 */12 * * *", "@hourly", "*/5 1-3 * * MON-FRI", "@every 6h", "@every 1h30m",
+        "CRON_TZ=Europe/Berlin 0 3 * * *", "TZ=UTC @daily", "CRON_TZ=Asia/Tokyo @every 2h"))
+        .allMatch(s -> cron.matcher(s).matches());
+    assertThat(List.of("", "0 */12 * *", "@every", "every day", "CRON_TZ=UTC", "@every  6h", "CRON_TZ= 0 3 * * *"))
+        .noneMatch(s -> cron.matcher(s).matches());
   }
 
   @Test

@@ -49,6 +49,8 @@ class AgentIT {
     harness = new OperatorHarness(client, server, clock);
     dir = Files.createTempDirectory("agent-it-").resolve("snapshots");
     Files.createDirectories(dir);
+    client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("node-r")
+        .endMetadata().build()).create();
     harness.startAgent("node-r", "pod-1", etcd.member(0), dir, Duration.ofSeconds(1));
     harness.startAgent("node-r", "pod-2", etcd.member(0), dir, Duration.ofSeconds(1));
   }
@@ -144,6 +146,11 @@ class AgentIT {
     assertThat(client.resources(EtcdSnapshotFile.class).list().getItems())
         .allSatisfy(o -> assertThat(Files.exists(Path.of(o.getSpec().getLocation().substring("file://".length()))))
             .isTrue());
+    // k3s pkg/etcd/snapshot.go: every reconcile stamps the server's own Node, RFC3339 in seconds.
+    assertThat(client.nodes().withName("node-r").get().getMetadata().getAnnotations())
+        .hasEntrySatisfying("etcd.k3s.cattle.io/local-snapshots-timestamp",
+            v -> assertThat(v).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"))
+        .doesNotContainKey("etcd.k3s.cattle.io/s3-snapshots-timestamp");
   }
 
   @Test

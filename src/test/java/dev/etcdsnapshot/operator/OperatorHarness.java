@@ -81,6 +81,17 @@ final class OperatorHarness implements AutoCloseable {
     return dir;
   }
 
+  /** As {@link #startAgent(String, EtcdProcess)}, with k3s-parity settings (kube-system Secrets, Event component). */
+  Path startAgent(String node, EtcdProcess member, OperatorConfig.K3sCompat compat) throws IOException {
+    Path dir = newDir(node);
+    OperatorConfig config = new OperatorConfig(node, node + "-pod-" + runtimes.size(), Set.of(NS), NS,
+        EtcdConnectionSettings.of(member.clientUrl()), dir, false, Duration.ofSeconds(1), Flavor.K3S, true, 0, FAST,
+        null, 1, compat);
+    runtimes.add(OperatorRuntime.start(config, client, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        false));
+    return dir;
+  }
+
   /** Starts an agent with full control over its identity, directory and sync interval. */
   OperatorRuntime startAgent(String node, String pod, EtcdProcess member, Path dir, Duration syncInterval)
       throws IOException {

@@ -9,6 +9,7 @@ import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.NameRef;
+import dev.etcdsnapshot.model.SecretRef;
 import dev.etcdsnapshot.model.RequestPhase;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
 import dev.etcdsnapshot.model.TestCrds;
@@ -46,6 +47,8 @@ class S3IT {
   static OperatorHarness harness;
   static Path dir;
   static MutableClock clock;
+  /** Where k3s keeps its S3 Secret (k3s-io/k3s pkg/etcd/s3/config_secret.go, --etcd-s3-config-secret). */
+  static final String K3S_SECRET = "k3s-etcd-snapshot-s3-config";
 
   @BeforeAll
   static void start() throws Exception {
@@ -54,7 +57,8 @@ class S3IT {
     TestCrds.create(client);
     clock = new MutableClock(Instant.now());
     harness = new OperatorHarness(client, server, clock);
-    dir = harness.startAgent("node-s", etcd.member(0));
+    dir = harness.startAgent("node-s", etcd.member(0), new dev.etcdsnapshot.config.OperatorConfig.K3sCompat(
+        "k3s-supervisor", java.util.Set.of(K3S_SECRET), true));
   }
 
   @AfterAll
@@ -80,7 +84,7 @@ class S3IT {
 
   static SnapshotS3Spec s3(String secretName) {
     SnapshotS3Spec spec = new SnapshotS3Spec();
-    NameRef ref = new NameRef();
+    SecretRef ref = new SecretRef();
     ref.setName(secretName);
     spec.setSecretRef(ref);
     return spec;
@@ -186,6 +190,71 @@ class S3IT {
     assertThat(result.getMessage()).contains("S3 copy not attempted").contains("Secret snap/missing");
     assertThat(OperatorHarness.files(dir)).anyMatch(f -> f.equals(result.getSnapshotName()));
     assertThat(result.getSnapshotFiles()).anyMatch(n -> n.startsWith("local-local-only-node-s-"));
+    // k3s pkg/etcd/snapshot.go: an S3 client that cannot be built is a failure record of node s3, empty location.
+    String record = result.getSnapshotFiles().stream().filter(n -> n.startsWith("s3-")).findFirst().orElseThrow();
+    assertThat(client.resources(EtcdSnapshotFile.class).withName(record).get()).satisfies(o -> {
+      assertThat(o.getSpec().getNodeName()).isEqualTo("s3");
+      assertThat(o.getSpec().getLocation()).isEmpty();
+      assertThat(o.getSpec().getSnapshotName()).isEqualTo(result.getSnapshotName());
+      assertThat(o.getStatus().getReadyToUse()).isFalse();
+      assertThat(o.getStatus().getError().getMessage())
+          .startsWith("failed to initialize S3 client: Secret snap/missing (spec.s3.secretRef) does not exist");
+      assertThat(o.getStatus().getError().getTime()).isEqualTo(o.getStatus().getCreationTime());
+    });
+    assertThat(harness.events("default", "ETCDSnapshotFailed")).anySatisfy(e -> {
+      assertThat(e.getInvolvedObject().getName()).isEqualTo(record);
+      assertThat(e.getSource().getComponent()).as("--event-component").isEqualTo("k3s-supervisor");
+    });
+  }
+
+  /**
+   * k3s keeps its S3 Secret in kube-system (pkg/etcd/s3/config_secret.go); a schedule or request elsewhere may name
+   * it, and a change of it is noticed through the watch as for a Secret of the schedule's own namespace.
+   */
+  @Test
+  void theKubeSystemSecretOfK3sIsUsedAndWatched() throws Exception {
+    Secret k3sSecret = secret(K3S_SECRET, s3.secret("three"));
+    k3sSecret.getMetadata().setNamespace("kube-system");
+    client.resource(k3sSecret).create();
+    SnapshotS3Spec inKubeSystem = s3(K3S_SECRET);
+    inKubeSystem.getSecretRef().setNamespace("kube-system");
+
+    EtcdSnapshotRequestSpec spec = new EtcdSnapshotRequestSpec();
+    spec.setName("from-kube-system");
+    spec.setS3(inKubeSystem);
+    EtcdSnapshotRequest r = new EtcdSnapshotRequest();
+    r.setMetadata(new ObjectMetaBuilder().withName("from-kube-system").withNamespace(OperatorHarness.NS).build());
+    r.setSpec(spec);
+    client.resource(r).create();
+    EtcdSnapshotRequest done = finished("from-kube-system");
+    assertThat(done.getStatus().getPhase()).isEqualTo(RequestPhase.SUCCEEDED);
+    assertThat(keys("three")).contains(done.getStatus().getResults().get(0).getSnapshotName());
+
+    EtcdSnapshotScheduleSpec scheduleSpec = new EtcdSnapshotScheduleSpec();
+    scheduleSpec.setSuspend(true);
+    scheduleSpec.setS3(inKubeSystem);
+    EtcdSnapshotSchedule schedule = new EtcdSnapshotSchedule();
+    schedule.setMetadata(new ObjectMetaBuilder().withName("k3s-secret").withNamespace(OperatorHarness.NS).build());
+    schedule.setSpec(scheduleSpec);
+    client.resource(schedule).create();
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> assertThat(ready("k3s-secret")
+        .getStatus()).isEqualTo("True"));
+    Map<String, String> broken = new java.util.HashMap<>(s3.secret("three"));
+    broken.remove("etcd-s3-bucket");
+    Secret brokenSecret = secret(K3S_SECRET, broken);
+    brokenSecret.getMetadata().setNamespace("kube-system");
+    client.resource(brokenSecret).update();
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(ready("k3s-secret").getMessage())
+        .contains("etcd-s3-bucket"));
+
+    SnapshotS3Spec notAllowed = s3("someone-elses");
+    notAllowed.getSecretRef().setNamespace("kube-system");
+    schedule = client.resources(EtcdSnapshotSchedule.class).inNamespace(OperatorHarness.NS).withName("k3s-secret")
+        .get();
+    schedule.getSpec().setS3(notAllowed);
+    client.resource(schedule).update();
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(ready("k3s-secret").getMessage())
+        .contains("Secret kube-system/someone-elses is not one the operator may read"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.etcdsnapshot.model.EtcdSnapshotRequest;
 import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.NameRef;
+import dev.etcdsnapshot.model.SecretRef;
 import dev.etcdsnapshot.model.NodeSnapshotResult;
 import dev.etcdsnapshot.model.RequestPhase;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
@@ -111,7 +112,7 @@ class TokenHashIT {
     EtcdSnapshotRequestSpec spec = new EtcdSnapshotRequestSpec();
     spec.setName(name);
     SnapshotS3Spec s3Spec = new SnapshotS3Spec();
-    NameRef ref = new NameRef();
+    SecretRef ref = new SecretRef();
     ref.setName("etcd-s3");
     s3Spec.setSecretRef(ref);
     spec.setS3(s3Spec);

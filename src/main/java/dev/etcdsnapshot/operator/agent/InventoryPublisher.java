@@ -32,14 +32,24 @@ public final class InventoryPublisher implements SnapshotPublisher {
   private final SnapshotInventory inventory;
   private final SnapshotFileProjection projection;
   private final SnapshotMetrics metrics;
+  private final Runnable afterSync;
 
   public InventoryPublisher(String node, SnapshotEngine engine, SnapshotInventory inventory,
       SnapshotFileProjection projection, SnapshotMetrics metrics) {
+    this(node, engine, inventory, projection, metrics, () -> { });
+  }
+
+  /**
+   * @param afterSync runs after each successful sync of the directory (k3s's Node timestamp)
+   */
+  public InventoryPublisher(String node, SnapshotEngine engine, SnapshotInventory inventory,
+      SnapshotFileProjection projection, SnapshotMetrics metrics, Runnable afterSync) {
     this.node = node;
     this.engine = engine;
     this.inventory = inventory;
     this.projection = projection;
     this.metrics = metrics;
+    this.afterSync = afterSync;
   }
 
   @Override
@@ -71,6 +81,9 @@ public final class InventoryPublisher implements SnapshotPublisher {
       LOG.warn("Local sync of node {} failed: {}", node, e.getMessage());
     } finally {
       metrics.recordSync(StorageKind.LOCAL, ok, Duration.ofNanos(System.nanoTime() - started));
+    }
+    if (ok) {
+      afterSync.run();
     }
   }
 }

@@ -8,12 +8,11 @@ import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.SnapshotFailure;
 import dev.etcdsnapshot.engine.SnapshotInProgressException;
+import dev.etcdsnapshot.engine.SnapshotNames;
 import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.model.S3RetentionScope;
-import dev.etcdsnapshot.model.SnapshotS3Spec;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
-import dev.etcdsnapshot.operator.s3.S3Inline;
 import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Source;
 import dev.etcdsnapshot.storage.SnapshotStore;
@@ -21,6 +20,7 @@ import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.s3.S3Settings;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,9 +133,15 @@ public final class SnapshotRunner {
       return new RunOutcome(RunOutcome.Kind.FAILED, "", List.of(), e.getMessage(), s3Problem);
     }
     metrics.recordSave(node, job.trigger(), remote.isPresent(), result, Duration.ofNanos(System.nanoTime() - started));
+    if (s3Problem.isPresent() && result.savedLocally() && !result.created().isEmpty()) {
+      result = withS3ClientFailure(result, s3Problem.get());
+    }
     List<String> objects = publisher.published(node, result, job.deletionPolicy(), s3Description);
     List<String> problems = new ArrayList<>(result.failures().stream().map(SnapshotFailure::message).toList());
-    s3Problem.ifPresent(p -> problems.add("S3 copy not attempted: " + p));
+    if (s3Problem.isPresent() && result.failures().stream()
+        .noneMatch(f -> f.stage() == SnapshotFailure.Stage.S3_CLIENT)) {
+      problems.add("S3 copy not attempted: " + s3Problem.get());
+    }
     Optional<ContentProof> proof = prove(job, result, objects);
     proof.filter(ContentProof::failed).ifPresent(p -> problems.add(p.message()));
     RunOutcome.Kind kind = problems.isEmpty() ? RunOutcome.Kind.SUCCEEDED : RunOutcome.Kind.FAILED;
@@ -165,13 +171,24 @@ public final class SnapshotRunner {
   /** Reads the job's S3 configuration afresh and opens its store; the caller closes it. */
   static RemoteStores.Opened open(S3SecretReader secrets, RemoteStores stores, SnapshotJob job)
       throws S3ConfigException {
-    S3Source source = secrets.read(job.namespace(), secretName(job.s3()), S3Inline.values(job.s3()));
+    S3Source source = secrets.read(job.namespace(), job.s3());
     return stores.open(source);
   }
 
-  private static String secretName(SnapshotS3Spec s3) {
-    return s3.getSecretRef() == null ? null : s3.getSecretRef().getName();
+  /**
+   * The save with the failure record k3s makes when its S3 client cannot be built (pkg/etcd/snapshot.go): named
+   * after the saved file ({@code .zip} included), node {@code s3}, empty location, the snapshot's time and k3s's
+   * message {@code failed to initialize S3 client: <cause>}.
+   */
+  private static SaveResult withS3ClientFailure(SaveResult result, String problem) {
+    String fileName = result.created().get(0).fileName();
+    Instant time = SnapshotNames.parseTimestamp(fileName).orElse(result.created().get(0).createdAt());
+    List<SnapshotFailure> failures = new ArrayList<>(result.failures());
+    failures.add(new SnapshotFailure(SnapshotFailure.Stage.S3_CLIENT, StorageKind.S3, fileName, "", time,
+        "S3 copy not attempted: " + problem, "failed to initialize S3 client: " + problem));
+    return new SaveResult(result.fileName(), result.created(), result.pruned(), failures);
   }
+
 
   /**
    * S3 snapshots to keep: the schedule's {@code s3.retention} when set, else the Secret's {@code etcd-s3-retention},

@@ -47,14 +47,17 @@ public record S3StoreIdentity(
         Boolean.TRUE.equals(s3.getInsecure()));
   }
 
-  /** {@code spec.s3} as k3s writes it: false booleans and empty strings are left out ({@code omitempty}). */
+  /**
+   * {@code spec.s3} as k3s writes it: false booleans and empty strings are left out ({@code omitempty}), and
+   * {@code bucketLookup} is never written (k3s-io/k3s pkg/etcd/snapshot/types.go {@code ToETCDSnapshotFile} copies
+   * every field but that one), so our objects equal the ones k3s would write for the same store.
+   */
   public EtcdSnapshotS3 toSpec() {
     EtcdSnapshotS3 s3 = new EtcdSnapshotS3();
     s3.setEndpoint(emptyToNull(endpoint));
     s3.setEndpointCA(emptyToNull(endpointCA));
     s3.setSkipSSLVerify(skipSSLVerify ? Boolean.TRUE : null);
     s3.setBucket(bucket);
-    s3.setBucketLookup(emptyToNull(bucketLookup));
     s3.setRegion(emptyToNull(region));
     s3.setPrefix(emptyToNull(prefix));
     s3.setInsecure(insecure ? Boolean.TRUE : null);

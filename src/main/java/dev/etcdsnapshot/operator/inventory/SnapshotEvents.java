@@ -28,13 +28,13 @@ import org.slf4j.LoggerFactory;
  * {@code default} because ETCDSnapshotFile and Node are cluster-scoped. An Event that cannot be written is logged,
  * never allowed to fail the operation it reports.
  *
- * <p>The source component is ours ({@link #COMPONENT}), not k3s's {@code k3s-supervisor}: Events say truthfully who
- * acted, so on a cluster where both run, {@code kubectl get events} tells them apart. Tools keyed on reasons and
- * messages see no difference; tools filtering on the component name must add ours.
+ * <p>The source component is configurable ({@code --event-component}): ours ({@link #COMPONENT}) by default, so on a
+ * cluster where both run {@code kubectl get events} tells them apart; the chart's k3s and RKE2 presets set k3s's own
+ * {@code <flavor>-supervisor} (k3s-io/k3s pkg/util/api.go), so tools filtering on the component see what k3s writes.
  */
 public class SnapshotEvents {
 
-  /** Event source component of every Event we write. */
+  /** Event source component when none is configured. */
   public static final String COMPONENT = "etcd-snapshot-operator";
 
   /** Namespace of Events about cluster-scoped objects, as client-go's recorder chooses it. */
@@ -62,6 +62,7 @@ public class SnapshotEvents {
   private final KubernetesClient client;
   private final Clock clock;
   private final String host;
+  private final String component;
   private final AtomicLong lastStamp = new AtomicLong();
 
   /**
@@ -70,9 +71,17 @@ public class SnapshotEvents {
    * @param host the node this process runs on ({@code source.host}), or {@code null}
    */
   public SnapshotEvents(KubernetesClient client, Clock clock, String host) {
+    this(client, clock, host, COMPONENT);
+  }
+
+  /**
+   * As above, with the source component the Events name (k3s: {@code k3s-supervisor}).
+   */
+  public SnapshotEvents(KubernetesClient client, Clock clock, String host, String component) {
     this.client = client;
     this.clock = clock;
     this.host = host;
+    this.component = component;
   }
 
   /** {@code ETCDSnapshotCreated}: {@code Snapshot <name> saved on <node>}. */
@@ -150,6 +159,9 @@ public class SnapshotEvents {
   /**
    * {@code ETCDSnapshotRetentionFailedLocal} / {@code ...S3} on the Node, whose reference carries the node name as
    * its UID, as k3s writes it.
+   *
+   * @param message the bare cause; the k3s prefix ({@code Failed to apply ... snapshot retention policy: }) is added
+   *     here, once
    */
   public void retentionFailed(String node, StorageKind kind, String message) {
     ObjectReference nodeRef = new ObjectReferenceBuilder()
@@ -189,8 +201,8 @@ public class SnapshotEvents {
         .withType(type)
         .withReason(reason)
         .withMessage(message)
-        .withNewSource(COMPONENT, host)
-        .withReportingComponent(COMPONENT)
+        .withNewSource(component, host)
+        .withReportingComponent(component)
         .withReportingInstance(host == null ? "" : host)
         .withFirstTimestamp(time)
         .withLastTimestamp(time)

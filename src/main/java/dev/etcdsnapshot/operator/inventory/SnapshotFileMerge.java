@@ -4,6 +4,7 @@ import dev.etcdsnapshot.model.DeletionPolicy;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.SnapshotLabels;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,9 @@ final class SnapshotFileMerge {
    * @return true when {@code existing} was changed and needs writing
    */
   static boolean apply(EtcdSnapshotFile existing, EtcdSnapshotFile desired, String storageNodeLabel, String tokenKey) {
+    if (!isOurs(existing)) {
+      return applyToForeign(existing, desired);
+    }
     boolean changed = false;
     if (!Objects.equals(existing.getSpec(), desired.getSpec())) {
       existing.setSpec(desired.getSpec());
@@ -50,6 +54,55 @@ final class SnapshotFileMerge {
     }
     changed |= setFinalizer(existing, SnapshotFileProjection.deletionPolicyOf(existing) == DeletionPolicy.DELETE);
     return changed;
+  }
+
+  /**
+   * Whether we created the object: every object we create carries our deletion-policy annotation (the projection
+   * always writes it), and nobody else writes that key. An object without it was made by k3s, RKE2 or another tool.
+   */
+  static boolean isOurs(EtcdSnapshotFile file) {
+    Map<String, String> annotations = file.getMetadata().getAnnotations();
+    return annotations != null && annotations.containsKey(SnapshotLabels.DELETION_POLICY_ANNOTATION);
+  }
+
+  /**
+   * An object someone else (k3s) created is left exactly as it is while it agrees with storage — k3s's own reconcile
+   * never updates an in-sync object (pkg/etcd/snapshot.go reconcileSnapshotData) — and, when it does not (another
+   * size, location, node, readiness), only what storage says is corrected: spec and status. Our annotations,
+   * finalizer and token hash are never added to it, so its owner sees no foreign keys appear.
+   */
+  private static boolean applyToForeign(EtcdSnapshotFile existing, EtcdSnapshotFile desired) {
+    if (inSyncWithStorage(existing, desired)) {
+      return false;
+    }
+    existing.setSpec(desired.getSpec());
+    existing.setStatus(desired.getStatus());
+    return true;
+  }
+
+  /** Same file name, node, location and readiness, and the same size by value ({@code 340000} is {@code 340k}). */
+  static boolean inSyncWithStorage(EtcdSnapshotFile existing, EtcdSnapshotFile desired) {
+    if (existing.getSpec() == null || existing.getStatus() == null) {
+      return false;
+    }
+    var have = existing.getSpec();
+    var want = desired.getSpec();
+    return Objects.equals(have.getSnapshotName(), want.getSnapshotName())
+        && Objects.equals(have.getNodeName(), want.getNodeName())
+        && Objects.equals(have.getLocation(), want.getLocation())
+        && Objects.equals(existing.getStatus().getReadyToUse(), desired.getStatus().getReadyToUse())
+        && sameSize(existing.getStatus().getSize(), desired.getStatus().getSize());
+  }
+
+  private static boolean sameSize(Quantity a, Quantity b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    try {
+      return a.getNumericalAmount().compareTo(b.getNumericalAmount()) == 0;
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Adds or removes our finalizer; true when the list changed. */

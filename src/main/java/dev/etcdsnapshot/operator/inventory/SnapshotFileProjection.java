@@ -12,7 +12,7 @@ import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.Quantity;
+import dev.etcdsnapshot.model.ByteQuantity;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -53,7 +53,7 @@ public final class SnapshotFileProjection {
     EtcdSnapshotFileStatus status = new EtcdSnapshotFileStatus();
     status.setReadyToUse(true);
     status.setCreationTime(rfc3339(snapshot.createdAt()));
-    status.setSize(new Quantity(Long.toString(snapshot.size())));
+    status.setSize(ByteQuantity.of(snapshot.size()));
     String name = SnapshotNames.objectName(
         snapshot.kind(), snapshot.fileName(), sourceNode, storageNode, snapshot.location(), snapshot.createdAt());
     String tokenHash = snapshot.tokenHash() != null ? snapshot.tokenHash() : context.tokenHash();
@@ -73,16 +73,18 @@ public final class SnapshotFileProjection {
     StorageKind kind = failure.kind();
     String location = failure.location() == null ? "" : failure.location();
     String storageNode = storageNode(kind, context);
-    String sourceNode = context.node();
+    // k3s records an S3 client failure under node "s3" (pkg/etcd/snapshot.go), an upload failure under the uploader.
+    String sourceNode = failure.stage() == SnapshotFailure.Stage.S3_CLIENT ? SnapshotLabels.STORAGE_NODE_S3
+        : context.node();
     Instant createdAt = SnapshotNames.parseTimestamp(failure.fileName()).orElse(failure.time());
     EtcdSnapshotFileSpec spec = spec(failure.fileName(), kind, sourceNode, location, context);
     EtcdSnapshotError error = new EtcdSnapshotError();
     error.setTime(rfc3339(failure.time()));
-    error.setMessage(failure.message());
+    error.setMessage(failure.cause());
     EtcdSnapshotFileStatus status = new EtcdSnapshotFileStatus();
     status.setReadyToUse(false);
     status.setCreationTime(rfc3339(createdAt));
-    status.setSize(new Quantity("0"));
+    status.setSize(ByteQuantity.of(0));
     status.setError(error);
     String name = SnapshotNames.objectName(kind, failure.fileName(), sourceNode, storageNode, location, createdAt);
     return object(name, storageNode, context.tokenHash(), context.deletionPolicy(), spec, status);

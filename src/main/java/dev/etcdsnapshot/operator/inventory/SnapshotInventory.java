@@ -105,7 +105,7 @@ public final class SnapshotInventory {
     }
     for (SnapshotFailure failure : result.failures()) {
       if (failure.stage() == SnapshotFailure.Stage.RETENTION) {
-        events.retentionFailed(context.node(), failure.kind(), failure.message());
+        events.retentionFailed(context.node(), failure.kind(), failure.cause());
       } else {
         report = report.plus(write(projection.projectFailure(failure, context)));
       }
@@ -184,7 +184,10 @@ public final class SnapshotInventory {
       EtcdSnapshotFile file = projection.project(snapshot, context);
       desired.put(file.getMetadata().getName(), file);
     }
-    return sync(SnapshotLabels.STORAGE_NODE_S3, file -> store.holds(file.getSpec().getS3()), desired, true);
+    // An S3 client failure whose settings could not even be read names no store; any S3 sync expires it.
+    return sync(SnapshotLabels.STORAGE_NODE_S3, file -> store.holds(file.getSpec().getS3())
+        || (file.getSpec().getS3() == null && file.getStatus() != null && file.getStatus().getError() != null),
+        desired, true);
   }
 
   private SyncReport sync(
@@ -193,11 +196,19 @@ public final class SnapshotInventory {
     List<EtcdSnapshotFile[]> updates = new ArrayList<>();
     List<EtcdSnapshotFile> removals = new ArrayList<>();
     int kept = 0;
+    Map<String, String> uploaderUnknown = s3 ? uploaderUnknownByLocation(desired) : Map.of();
     for (EtcdSnapshotFile file : writer.list(storageNode)) {
       if (file.getSpec() == null || !owned.test(file)) {
         continue;
       }
       EtcdSnapshotFile wanted = desired.remove(file.getMetadata().getName());
+      if (wanted == null && uploaderUnknown.containsKey(file.getSpec().getLocation())) {
+        // Its HEAD failed this time, so the listing lacks the uploader the object's name was made from: the object
+        // stays as it is rather than being replaced under a name without it (and back at the next sync).
+        desired.remove(uploaderUnknown.get(file.getSpec().getLocation()));
+        kept++;
+        continue;
+      }
       if (file.getMetadata().getDeletionTimestamp() != null) {
         kept++; // the finalizer's business; a later sync re-creates it once it is gone, if the data still exists
       } else if (wanted != null) {
@@ -225,6 +236,17 @@ public final class SnapshotInventory {
       case UPDATED -> new SyncReport(0, 1, 0, 0, 0);
       case UNCHANGED -> new SyncReport(0, 0, 0, 1, 0);
     };
+  }
+
+  /** Location to object name of the listed S3 snapshots whose uploader is unknown (node {@code s3}). */
+  private static Map<String, String> uploaderUnknownByLocation(Map<String, EtcdSnapshotFile> desired) {
+    Map<String, String> out = new LinkedHashMap<>();
+    desired.forEach((name, file) -> {
+      if (SnapshotLabels.STORAGE_NODE_S3.equals(file.getSpec().getNodeName())) {
+        out.put(file.getSpec().getLocation(), name);
+      }
+    });
+    return out;
   }
 
   /** A failure record whose error is less than 24 hours old (an unreadable time counts as expired). */

@@ -6,6 +6,7 @@ import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
 import dev.etcdsnapshot.operator.inventory.SnapshotFileFinalizer;
 import dev.etcdsnapshot.operator.node.AgentLeases;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -26,8 +27,12 @@ import org.slf4j.LoggerFactory;
  * its objects and runs their finalizer, so without this they stay forever and a Delete-policy one hangs in
  * Terminating.
  *
- * <p>A node is gone when there is no Node object of that name <em>and</em> it has an agent Lease that has not been
- * renewed within {@code goneAfter} (generous: far longer than a rolling update or a reboot). Both are needed: in
+ * <p>A node is gone when there is no etcd Node of that name <em>and</em> it has an agent Lease that has not been
+ * renewed within {@code goneAfter} (generous: far longer than a rolling update or a reboot). An etcd Node is a Node
+ * object, and — when the cluster labels its etcd nodes, i.e. some Node carries {@code node-role.kubernetes.io/etcd=true}
+ * as k3s and RKE2 label theirs — one with that label: k3s deletes the objects of every node not so labelled
+ * (pkg/etcd/snapshot.go reconcileSnapshotData), so a server turned agent loses them; we do the same once its agent
+ * has stopped renewing too. Clusters that label no node (kubeadm) are judged by Node objects alone. Both are needed: in
  * Deployment mode (external etcd) the node is an etcd member's name with no Node object, and only its agent's Lease
  * keeps its objects; in DaemonSet mode a Node object keeps them however long its agent is down. A node with no agent
  * Lease at all is never gone: our agents never ran there (a k3s server started with {@code --disable-agent} has no
@@ -78,10 +83,12 @@ public final class GoneNodes {
       return Set.of();
     }
     Set<String> nodes;
+    Set<String> present;
     Map<String, Instant> renewals;
     try {
-      nodes = client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName())
-          .collect(Collectors.toSet());
+      List<Node> all = client.nodes().list().getItems();
+      nodes = etcdNodes(all);
+      present = all.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
       renewals = leases.lastRenewals();
     } catch (KubernetesClientException e) {
       LOG.warn("Cannot tell which nodes are gone (HTTP {}): their objects stay for now", e.getCode());
@@ -104,13 +111,27 @@ public final class GoneNodes {
         return;
       }
       gone.add(node);
-      String why = "no Node object, and its agent Lease was last renewed at " + renewed + ", more than "
+      String why = (present.contains(node) ? "its Node is not labelled " + ETCD_ROLE_LABEL + "=true"
+          : "no Node object") + ", and its agent Lease was last renewed at " + renewed + ", more than "
           + goneAfter.toMinutes() + " minutes ago";
       LOG.info("Node {} is gone ({}): removing its {} local ETCDSnapshotFile objects", node, why, files.size());
       events.nodeGone(node, files.size(), why);
       files.forEach(f -> forget(f, node));
     });
     return gone;
+  }
+
+  /** The label k3s and RKE2 put on their etcd nodes (k3s-io/k3s pkg/util ETCDRoleLabelKey). */
+  static final String ETCD_ROLE_LABEL = "node-role.kubernetes.io/etcd";
+
+  /** The etcd nodes' names: those labelled as such, or every Node when the cluster labels none. */
+  static Set<String> etcdNodes(List<Node> all) {
+    Set<String> labelled = all.stream()
+        .filter(n -> n.getMetadata().getLabels() != null
+            && "true".equals(n.getMetadata().getLabels().get(ETCD_ROLE_LABEL)))
+        .map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+    return !labelled.isEmpty() ? labelled
+        : all.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
   }
 
   /** Deletes one object of a gone node, releasing our finalizer without touching data. */

@@ -6,7 +6,6 @@ import dev.etcdsnapshot.model.SnapshotS3Spec;
 import dev.etcdsnapshot.operator.agent.RemoteStores;
 import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
-import dev.etcdsnapshot.operator.s3.S3Inline;
 import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Source;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,7 +49,7 @@ public final class S3Stores {
     }
     for (Target t : targets()) {
       try {
-        S3Source source = reader.read(t.namespace(), secretName(t.spec()), S3Inline.values(t.spec()));
+        S3Source source = reader.read(t.namespace(), t.spec());
         if (stores.identity(source).holds(wanted.toSpec())) {
           return Optional.of(new Found(stores.open(source)));
         }
@@ -69,7 +68,7 @@ public final class S3Stores {
     Map<String, List<S3Source>> byStore = new LinkedHashMap<>();
     for (Target t : targets()) {
       try {
-        S3Source source = reader.read(t.namespace(), secretName(t.spec()), S3Inline.values(t.spec()));
+        S3Source source = reader.read(t.namespace(), t.spec());
         byStore.computeIfAbsent(stores.identity(source).key(), k -> new ArrayList<>()).add(source);
       } catch (S3ConfigException e) {
         // Reported on that schedule or request; another configuration may still reach the store.
@@ -94,9 +93,6 @@ public final class S3Stores {
     return all;
   }
 
-  private static String secretName(SnapshotS3Spec spec) {
-    return spec.getSecretRef() == null ? null : spec.getSecretRef().getName();
-  }
 
   /** One S3 configuration and the namespace its Secret is in. */
   record Target(String namespace, SnapshotS3Spec spec) {}

@@ -7,7 +7,6 @@ import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
-import dev.etcdsnapshot.operator.s3.S3Inline;
 import dev.etcdsnapshot.operator.s3.S3SecretEventSource;
 import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Source;
@@ -37,18 +36,28 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
   private final RemoteStores stores;
   private final SnapshotInventory inventory;
   private final SnapshotMetrics metrics;
+  private final Runnable afterSync;
 
   public S3SyncReconciler(S3SecretReader reader, RemoteStores stores, SnapshotInventory inventory,
       SnapshotMetrics metrics) {
+    this(reader, stores, inventory, metrics, () -> { });
+  }
+
+  /**
+   * @param afterSync runs after each successful sync of a store (k3s's Node timestamp on the leader's node)
+   */
+  public S3SyncReconciler(S3SecretReader reader, RemoteStores stores, SnapshotInventory inventory,
+      SnapshotMetrics metrics, Runnable afterSync) {
     this.reader = reader;
     this.stores = stores;
     this.inventory = inventory;
     this.metrics = metrics;
+    this.afterSync = afterSync;
   }
 
   @Override
   public List<EventSource<?, EtcdSnapshotSchedule>> prepareEventSources(EventSourceContext<EtcdSnapshotSchedule> ctx) {
-    return S3SecretEventSource.forSchedules(ctx);
+    return S3SecretEventSource.forSchedules(ctx, reader.kubeSystemSecrets());
   }
 
   @Override
@@ -58,9 +67,8 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
     if (spec == null) {
       return UpdateControl.noUpdate();
     }
-    String secret = spec.getSecretRef() == null ? null : spec.getSecretRef().getName();
     try {
-      S3Source source = reader.read(schedule.getMetadata().getNamespace(), secret, S3Inline.values(spec));
+      S3Source source = reader.read(schedule.getMetadata().getNamespace(), spec);
       sync(source);
     } catch (S3ConfigException e) {
       // The agents report it on the schedule's Ready condition; nothing to sync until it is fixed.
@@ -81,6 +89,9 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
       LOG.warn("S3 sync of bucket {} failed: {}", identity.bucket(), e.getMessage());
     } finally {
       metrics.recordSync(StorageKind.S3, ok, Duration.ofNanos(System.nanoTime() - started));
+    }
+    if (ok) {
+      afterSync.run();
     }
     return ok;
   }

@@ -15,14 +15,18 @@ public final class S3Check {
     this.stores = stores;
   }
 
+  /** The kube-system Secrets resources may name, whose changes must be watched too. */
+  public java.util.Set<String> kubeSystemSecrets() {
+    return reader.kubeSystemSecrets();
+  }
+
   /** Why the S3 configuration cannot be used, or empty when it can (or when no S3 is asked for). */
   public Optional<String> problem(String namespace, SnapshotS3Spec spec) {
     if (spec == null) {
       return Optional.empty();
     }
     try {
-      String secret = spec.getSecretRef() == null ? null : spec.getSecretRef().getName();
-      stores.validate(reader.read(namespace, secret, S3Inline.values(spec)));
+      stores.validate(reader.read(namespace, spec));
       return Optional.empty();
     } catch (S3ConfigException e) {
       return Optional.of(e.getMessage());

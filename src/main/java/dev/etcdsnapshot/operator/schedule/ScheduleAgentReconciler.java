@@ -62,6 +62,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   private final ScheduleConditions conditions;
   private final ResourceEvents events;
   private final ScheduleUploads uploads;
+  private final java.util.Set<String> kubeSystemSecrets;
 
   /**
    * @param agent this pod's identity, recorded with every claim
@@ -83,11 +84,12 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     this.events = events;
     this.conditions = new ScheduleConditions(clock, writer, s3, events);
     this.uploads = new ScheduleUploads(node, retrier, writer, metrics);
+    this.kubeSystemSecrets = s3.kubeSystemSecrets();
   }
 
   @Override
   public List<EventSource<?, EtcdSnapshotSchedule>> prepareEventSources(EventSourceContext<EtcdSnapshotSchedule> ctx) {
-    return S3SecretEventSource.forSchedules(ctx);
+    return S3SecretEventSource.forSchedules(ctx, kubeSystemSecrets);
   }
 
   @Override

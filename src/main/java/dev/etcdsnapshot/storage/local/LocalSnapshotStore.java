@@ -88,6 +88,11 @@ public final class LocalSnapshotStore implements SnapshotStore {
     }
   }
 
+  @Override
+  public String locationOf(String fileName) {
+    return SnapshotLayout.localLocation(pathOf(fileName));
+  }
+
   /** The path a snapshot of this name has in the directory. */
   public Path pathOf(String fileName) {
     return SnapshotLayout.localFile(dir, fileName);

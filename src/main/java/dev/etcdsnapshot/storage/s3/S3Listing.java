@@ -145,8 +145,10 @@ final class S3Listing {
     try {
       for (Map.Entry<String, Future<Facts>> e : pending.entrySet()) {
         Facts f = e.getValue().get();
-        HEADS.put(e.getKey(), f);
-        out.put(e.getKey(), f);
+        if (f != null) { // null: that HEAD failed; not cached, so the next listing asks again
+          HEADS.put(e.getKey(), f);
+          out.put(e.getKey(), f);
+        }
       }
     } catch (InterruptedException e) {
       pending.values().forEach(f -> f.cancel(true));
@@ -159,6 +161,11 @@ final class S3Listing {
     return out;
   }
 
+  /**
+   * One object's user metadata, or {@code null} when its HEAD failed: as k3s (pkg/etcd/s3/s3.go ListSnapshots warns
+   * {@code Failed to get object metadata} and keeps the listed object), one unreadable object does not cost the
+   * whole listing; it is listed without uploader and token hash.
+   */
   private Facts head(String key) {
     try {
       HeadObjectResponse r = s3.headObject(h -> h.bucket(bucket).key(key));
@@ -167,7 +174,8 @@ final class S3Listing {
       if (S3Failures.notFound(e)) {
         return new Facts(null, null); // deleted between LIST and HEAD; the next listing drops it
       }
-      throw e;
+      LOG.warn("Failed to get object metadata of s3://{}/{}: {}", bucket, key, failures.reason(e));
+      return null;
     }
   }
 

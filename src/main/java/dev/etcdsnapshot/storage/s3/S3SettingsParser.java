@@ -188,7 +188,9 @@ final class S3SettingsParser {
       case "0": case "f": case "F": case "false": case "FALSE": case "False":
         return false;
       default:
-        throw new InvalidS3SettingException(key, "must be true or false");
+        // Go's strconv.ParseBool (k3s-io/k3s pkg/etcd/s3/config_secret.go parses these keys with it).
+        throw new InvalidS3SettingException(key, "must be true or false (as Go's strconv.ParseBool reads it: 1, t, "
+            + "T, TRUE, true, True, 0, f, F, FALSE, false, False)");
     }
   }
 

@@ -92,6 +92,11 @@ public final class S3SnapshotStore implements SnapshotStore {
     return settings;
   }
 
+  @Override
+  public String locationOf(String fileName) {
+    return SnapshotLayout.s3Location(settings.bucket(), SnapshotLayout.s3Key(settings.folder(), fileName));
+  }
+
   /**
    * Checks once per store that the bucket exists, with k3s's messages ({@code bucket <b> does not exist},
    * {@code failed to test for existence of bucket <b>: ...}). Called before the first upload.

@@ -131,6 +131,56 @@ class SnapshotFileProjectionTest {
     assertThat(store.holds(f.getSpec().getS3())).isTrue();
   }
 
+  /** k3s pkg/etcd/s3/s3.go Upload: node s3, NodeSource the uploader, so the hash is of uploader + s3:// location. */
+  @Test
+  void failedUploadRecordIsNamedAsK3sNamesIt() {
+    String location = "s3://etcd/k3s-test/etcd-snapshot-n1-1700000000.zip";
+    SnapshotFailure failure = new SnapshotFailure(SnapshotFailure.Stage.UPLOAD, StorageKind.S3,
+        "etcd-snapshot-n1-1700000000.zip", location, Instant.ofEpochSecond(1700000000),
+        "failed to upload snapshot etcd-snapshot-n1-1700000000.zip: 503 Service Unavailable", "503 Service Unavailable");
+    EtcdSnapshotFile f = k3s.projectFailure(failure, ProjectionContext.save("n1", store, null, DeletionPolicy.RETAIN));
+    assertThat(f.getMetadata().getName()).isEqualTo("s3-etcd-snapshot-n1-1700000000.zip-" + hex6("n1" + location));
+    assertThat(f.getSpec().getLocation()).isEqualTo(location);
+    assertThat(f.getSpec().getNodeName()).isEqualTo("n1");
+    assertThat(f.getStatus().getError().getMessage()).isEqualTo("503 Service Unavailable");
+    assertThat(f.getStatus().getError().getTime()).isEqualTo("2023-11-14T22:13:20Z");
+  }
+
+  /** k3s pkg/etcd/snapshot.go: an S3 client that cannot be built is a record of node s3, empty location. */
+  @Test
+  void s3ClientFailureIsARecordOfNodeS3() {
+    SnapshotFailure failure = new SnapshotFailure(SnapshotFailure.Stage.S3_CLIENT, StorageKind.S3,
+        "etcd-snapshot-n1-1700000000.zip", "", Instant.ofEpochSecond(1700000000), "S3 copy not attempted: x",
+        "failed to initialize S3 client: bucket etcd does not exist");
+    EtcdSnapshotFile f = k3s.projectFailure(failure, ProjectionContext.save("n1", store, null, DeletionPolicy.RETAIN));
+    assertThat(f.getMetadata().getName()).isEqualTo("s3-etcd-snapshot-n1-1700000000.zip-" + hex6("s3"));
+    assertThat(f.getSpec().getNodeName()).isEqualTo("s3");
+    assertThat(f.getSpec().getLocation()).isEmpty();
+    assertThat(f.getMetadata().getLabels()).containsEntry(SnapshotLabels.storageNodeLabel(Flavor.K3S), "s3");
+    assertThat(f.getStatus().getError().getMessage()).isEqualTo("failed to initialize S3 client: bucket etcd does not exist");
+  }
+
+  /** k3s pkg/etcd/snapshot/types.go: resource.NewQuantity(size, resource.DecimalSI), canonical on the wire. */
+  @ParameterizedTest(name = "{0} bytes -> {1}")
+  @CsvSource({"340000, 340k", "4866080, 4866080", "1048576, 1048576", "5062000, 5062k", "1000000, 1M",
+      "2000000000, 2G", "0, 0", "999, 999", "1000, 1k", "1024, 1024"})
+  void sizeIsTheCanonicalDecimalSiQuantity(long bytes, String expected) throws Exception {
+    EtcdSnapshotFile f = k3s.project(local("n1", "etcd-snapshot-n1-1730308816", bytes),
+        new ProjectionContext("n1", null, null, DeletionPolicy.RETAIN));
+    String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(f);
+    assertThat(json).contains("\"size\":\"" + expected + "\"");
+  }
+
+  /** k3s pkg/etcd/snapshot/types.go ToETCDSnapshotFile copies every S3 field but bucketLookup. */
+  @Test
+  void bucketLookupIsNeverWrittenAsK3sNeverWritesIt() {
+    S3StoreIdentity dns = new S3StoreIdentity("minio:9000", null, false, "etcd", "dns", "us-east-1", "k3s-test", true);
+    StoredSnapshot s = new StoredSnapshot("on-demand-n1-1730308816", StorageKind.S3,
+        "s3://etcd/k3s-test/on-demand-n1-1730308816", 1, Instant.ofEpochSecond(1730308816), "n1", null, Map.of());
+    assertThat(k3s.project(s, new ProjectionContext(null, dns, null, DeletionPolicy.RETAIN)).getSpec().getS3()
+        .getBucketLookup()).isNull();
+  }
+
   @Test
   void retentionFailuresHaveNoRecord() {
     SnapshotFailure failure = new SnapshotFailure(SnapshotFailure.Stage.RETENTION, StorageKind.LOCAL, "x", "", Instant.EPOCH, "m");

@@ -7,6 +7,7 @@ import dev.etcdsnapshot.engine.SnapshotFailure;
 import dev.etcdsnapshot.model.DeletionPolicy;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
+import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
@@ -85,7 +86,7 @@ class SnapshotInventoryTest {
     EtcdSnapshotFile local = objects("save-a").get(0);
     assertThat(local.getMetadata().getAnnotations()).containsEntry("etcd.k3s.cattle.io/snapshot-token-hash", "abcdefabcdef");
     assertThat(local.getStatus().getReadyToUse()).isTrue();
-    assertThat(local.getStatus().getSize().toString()).isEqualTo("1000");
+    assertThat(local.getStatus().getSize().toString()).isEqualTo("1k");
     assertThat(objects("s3").stream().filter(f -> f.getSpec().getSnapshotName().contains("save-a"))).hasSize(1);
     assertThat(events("save-a")).containsExactlyInAnyOrder(
         "Normal ETCDSnapshotCreated Snapshot etcd-snapshot-save-a-1700000000 saved on save-a",
@@ -133,6 +134,95 @@ class SnapshotInventoryTest {
         "Warning ETCDSnapshotRetentionFailedS3 Failed to apply S3 snapshot retention policy: access denied");
     assertThat(onNode).allSatisfy(e -> assertThat(e.getInvolvedObject().getUid()).isEqualTo("ret-a"));
     assertThat(objects("ret-a")).hasSize(1);
+  }
+
+  /** k3s pkg/etcd/snapshot.go: "Failed to apply local snapshot retention policy: <err>", the prefix once. */
+  @Test
+  void retentionEventCarriesK3sPrefixOnceForAnEngineFailure() {
+    SnapshotFailure engineFailure = new SnapshotFailure(SnapshotFailure.Stage.RETENTION, StorageKind.LOCAL, "", "", T0,
+        "failed to apply local snapshot retention policy: /snapshots: permission denied", "/snapshots: permission denied");
+    StoredSnapshot file = local("ret-b", "etcd-snapshot-ret-b-1700000000");
+    inventory.recordSave(new SaveResult(file.fileName(), List.of(file), List.of(), List.of(engineFailure)),
+        ProjectionContext.save("ret-b", null, null, DeletionPolicy.RETAIN));
+
+    assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> "Node".equals(e.getInvolvedObject().getKind()) && "ret-b".equals(e.getInvolvedObject().getName()))
+        .map(Event::getMessage)).containsExactly("Failed to apply local snapshot retention policy: /snapshots: permission denied");
+  }
+
+  /** k3s pkg/util/api.go BuildControllerEventRecorder: component <program>-supervisor, host the node. */
+  @Test
+  void eventComponentIsConfigurable() {
+    SnapshotInventory asK3s = new SnapshotInventory(client, new SnapshotFileProjection(Flavor.K3S),
+        new SnapshotEvents(client, clock, "comp-a", "k3s-supervisor"), clock, DeletionPolicyLookup.retainAll());
+    asK3s.syncLocal("comp-a", List.of(local("comp-a", "etcd-snapshot-comp-a-1700000000")));
+
+    assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> e.getMessage().contains("etcd-snapshot-comp-a-1700000000")))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getSource().getComponent()).isEqualTo("k3s-supervisor");
+          assertThat(e.getSource().getHost()).isEqualTo("comp-a");
+          assertThat(e.getReportingComponent()).isEqualTo("k3s-supervisor");
+        });
+  }
+
+  /** k3s pkg/etcd/s3/s3.go lists an object whose HEAD failed without its uploader; we keep its object as it is. */
+  @Test
+  void anObjectListedWithoutItsUploaderKeepsItsObject() {
+    S3StoreIdentity headless = new S3StoreIdentity("minio:9000", null, false, "etcd", null, "us-east-1", "head", false);
+    StoredSnapshot known = new StoredSnapshot("etcd-snapshot-hd-a-1700000000", StorageKind.S3,
+        "s3://etcd/head/etcd-snapshot-hd-a-1700000000", 1000, T0.minusSeconds(60), "hd-a", null, Map.of());
+    inventory.syncS3(headless, List.of(known));
+    String name = objects("s3").stream().filter(f -> f.getSpec().getSnapshotName().contains("hd-a")).findFirst()
+        .orElseThrow().getMetadata().getName();
+    clock.advance(Duration.ofMinutes(5));
+    StoredSnapshot headFailed = new StoredSnapshot(known.fileName(), StorageKind.S3, known.location(), 1000,
+        T0.minusSeconds(60), null, null, Map.of());
+
+    SyncReport report = inventory.syncS3(headless, List.of(headFailed));
+
+    assertThat(report.created()).isZero();
+    assertThat(report.deleted()).isZero();
+    assertThat(objects("s3").stream().filter(f -> f.getSpec().getSnapshotName().contains("hd-a"))
+        .map(f -> f.getMetadata().getName())).containsExactly(name);
+  }
+
+  /** An object as k3s writes it (pkg/etcd/snapshot/types.go ToETCDSnapshotFile): no annotation of ours. */
+  static EtcdSnapshotFile k3sObject(String node, String file, String size) {
+    StoredSnapshot s = local(node, file);
+    EtcdSnapshotFile f = new SnapshotFileProjection(Flavor.K3S).project(s,
+        new ProjectionContext(node, null, null, DeletionPolicy.RETAIN));
+    f.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("etcd.k3s.cattle.io/snapshot-token-hash", "k3s0k3s0k3s0")));
+    f.getMetadata().setFinalizers(List.of(SnapshotLabels.K3S_FINALIZER));
+    f.getStatus().setSize(new io.fabric8.kubernetes.api.model.Quantity(size));
+    return client.resource(f).create();
+  }
+
+  /** k3s pkg/etcd/snapshot.go reconcileSnapshotData never updates an object that matches storage. */
+  @Test
+  void anObjectK3sCreatedIsNotRewrittenWhileInSync() {
+    EtcdSnapshotFile k3s = k3sObject("k3s-a", "etcd-snapshot-k3s-a-1700000000", "1000");
+
+    SyncReport report = inventory.syncLocal("k3s-a", List.of(local("k3s-a", "etcd-snapshot-k3s-a-1700000000")));
+
+    assertThat(report.updated()).isZero();
+    EtcdSnapshotFile after = objects("k3s-a").get(0);
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(k3s.getMetadata().getResourceVersion());
+    assertThat(after.getMetadata().getAnnotations()).containsOnlyKeys("etcd.k3s.cattle.io/snapshot-token-hash");
+    assertThat(after.getStatus().getSize().toString()).as("k3s's own spelling kept").isEqualTo("1000");
+  }
+
+  @Test
+  void anObjectK3sCreatedIsCorrectedFromStorageWithoutOurKeys() {
+    k3sObject("k3s-b", "etcd-snapshot-k3s-b-1700000000", "999");
+
+    SyncReport report = inventory.syncLocal("k3s-b", List.of(local("k3s-b", "etcd-snapshot-k3s-b-1700000000")));
+
+    assertThat(report.updated()).isEqualTo(1);
+    EtcdSnapshotFile after = objects("k3s-b").get(0);
+    assertThat(after.getStatus().getSize().toString()).isEqualTo("1k");
+    assertThat(after.getMetadata().getAnnotations()).containsOnlyKeys("etcd.k3s.cattle.io/snapshot-token-hash");
+    assertThat(after.getMetadata().getFinalizers()).containsExactly(SnapshotLabels.K3S_FINALIZER);
   }
 
   @Test
@@ -252,7 +342,7 @@ class SnapshotInventoryTest {
 
     assertThat(report.updated()).isEqualTo(1);
     EtcdSnapshotFile f = objects("upd-a").get(0);
-    assertThat(f.getStatus().getSize().toString()).isEqualTo("2000");
+    assertThat(f.getStatus().getSize().toString()).isEqualTo("2k");
     assertThat(f.getSpec().getMetadata()).containsEntry("k", "v");
     assertThat(events("upd-a")).hasSize(1);
   }

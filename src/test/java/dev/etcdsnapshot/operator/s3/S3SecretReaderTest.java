@@ -79,4 +79,54 @@ class S3SecretReaderTest {
         .isInstanceOf(S3ConfigException.class)
         .hasMessage("binaryData key ca.der of ConfigMap d/bad-ca named by etcd-s3-endpoint-ca-name is not valid base64");
   }
+
+  private static dev.etcdsnapshot.model.SnapshotS3Spec spec(String name, String namespace) {
+    dev.etcdsnapshot.model.SecretRef ref = new dev.etcdsnapshot.model.SecretRef();
+    ref.setName(name);
+    ref.setNamespace(namespace);
+    dev.etcdsnapshot.model.SnapshotS3Spec spec = new dev.etcdsnapshot.model.SnapshotS3Spec();
+    spec.setSecretRef(ref);
+    return spec;
+  }
+
+  /**
+   * k3s pkg/etcd/s3/config_secret.go reads kube-system/<flavor>-etcd-snapshot-s3-config and the CA ConfigMaps it
+   * names in kube-system; a schedule in another namespace may name that Secret.
+   */
+  @Test
+  void theKubeSystemSecretK3sUsesIsReadWithItsCaConfigMapInKubeSystem() throws Exception {
+    client.secrets().inNamespace("kube-system").resource(new SecretBuilder().withNewMetadata()
+        .withName("k3s-etcd-snapshot-s3-config").endMetadata()
+        .addToData("etcd-s3-bucket", b64("k3s-bucket"))
+        .addToData("etcd-s3-endpoint-ca-name", b64("k3s-s3-ca"))
+        .build()).create();
+    client.configMaps().inNamespace("kube-system").resource(new ConfigMapBuilder().withNewMetadata()
+        .withName("k3s-s3-ca").endMetadata().addToData("ca.crt", "KUBE-SYSTEM-CA").build()).create();
+    client.configMaps().inNamespace("e").resource(new ConfigMapBuilder().withNewMetadata()
+        .withName("k3s-s3-ca").endMetadata().addToData("ca.crt", "WRONG-NAMESPACE-CA").build()).create();
+
+    S3Source source = new S3SecretReader(client, java.util.Set.of("k3s-etcd-snapshot-s3-config"))
+        .read("e", spec("k3s-etcd-snapshot-s3-config", "kube-system"));
+
+    assertThat(source.values()).containsEntry("etcd-s3-bucket", "k3s-bucket");
+    assertThat(source.caBundles()).containsExactly("KUBE-SYSTEM-CA");
+  }
+
+  @Test
+  void onlyAllowedKubeSystemSecretsAndNoOtherNamespaceMayBeNamed() throws Exception {
+    client.secrets().inNamespace("kube-system").resource(new SecretBuilder().withNewMetadata()
+        .withName("other").endMetadata().addToData("etcd-s3-bucket", b64("b")).build()).create();
+    S3SecretReader reader = new S3SecretReader(client, java.util.Set.of("k3s-etcd-snapshot-s3-config"));
+
+    assertThatThrownBy(() -> reader.read("f", spec("other", "kube-system")))
+        .isInstanceOf(S3ConfigException.class)
+        .hasMessage("spec.s3.secretRef: Secret kube-system/other is not one the operator may read; allow it with "
+            + "--kube-system-s3-secret=other (chart value s3.kubeSystemSecret.name)");
+    assertThatThrownBy(() -> reader.read("f", spec("s", "team-b")))
+        .hasMessage("spec.s3.secretRef.namespace must be this resource's namespace (f) or kube-system, got team-b");
+    client.secrets().inNamespace("f").resource(new SecretBuilder().withNewMetadata().withName("s").endMetadata()
+        .addToData("etcd-s3-bucket", b64("own")).build()).create();
+    assertThat(reader.read("f", spec("s", "f")).values()).containsEntry("etcd-s3-bucket", "own");
+    assertThat(reader.read("f", spec("s", null)).values()).containsEntry("etcd-s3-bucket", "own");
+  }
 }

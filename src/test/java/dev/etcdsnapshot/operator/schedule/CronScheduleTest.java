@@ -37,6 +37,36 @@ class CronScheduleTest {
     assertThat(CronSchedule.parse("@ANNUALLY", "UTC").nextAfter(t)).contains(Instant.parse("2027-01-01T00:00:00Z"));
   }
 
+  /** robfig/cron v3 (k3s's parser, pkg/etcd/snapshot.go): "@every <duration>" is a descriptor of ParseStandard. */
+  @Test
+  void everyDurationIsAcceptedAsK3sCronAcceptsIt() throws Exception {
+    CronSchedule s = CronSchedule.parse("@every 6h", "UTC");
+    assertThat(s.nextAfter(Instant.parse("2026-05-13T10:20:00Z"))).contains(Instant.parse("2026-05-13T12:00:00Z"));
+    assertThat(s.lastAtOrBefore(Instant.parse("2026-05-13T12:00:00Z"))).contains(Instant.parse("2026-05-13T12:00:00Z"));
+    assertThat(s.lastAtOrBefore(Instant.parse("2026-05-13T17:59:59Z"))).contains(Instant.parse("2026-05-13T12:00:00Z"));
+    assertThat(CronSchedule.parse("@every 1h30m", "UTC").nextAfter(Instant.parse("1970-01-01T00:00:00Z")))
+        .contains(Instant.parse("1970-01-01T01:30:00Z"));
+    assertThat(CronSchedule.parse("@every 500ms", "UTC").nextAfter(Instant.parse("2026-01-01T00:00:00Z")))
+        .as("robfig rounds up to one second").contains(Instant.parse("2026-01-01T00:00:01Z"));
+    assertThatThrownBy(() -> CronSchedule.parse("@every six hours", "UTC"))
+        .hasMessageStartingWith("spec.schedule \"@every six hours\" is not a valid cron expression: @every needs a Go duration");
+    assertThatThrownBy(() -> CronSchedule.parse("@every 0s", "UTC")).hasMessageContaining("greater than 0s");
+  }
+
+  /** robfig/cron v3: a CRON_TZ= (or TZ=) prefix sets the zone the rule is read in. */
+  @Test
+  void cronTzPrefixIsAcceptedAndWinsOverTheTimeZone() throws Exception {
+    CronSchedule s = CronSchedule.parse("CRON_TZ=Europe/Berlin 0 3 * * *", "UTC");
+    assertThat(s.zone().getId()).isEqualTo("Europe/Berlin");
+    assertThat(s.expression()).isEqualTo("CRON_TZ=Europe/Berlin 0 3 * * *");
+    assertThat(s.nextAfter(Instant.parse("2026-07-01T00:00:00Z"))).contains(Instant.parse("2026-07-01T01:00:00Z"));
+    assertThat(CronSchedule.parse("TZ=America/New_York @daily", null).nextAfter(Instant.parse("2026-07-01T12:00:00Z")))
+        .contains(Instant.parse("2026-07-02T04:00:00Z"));
+    assertThatThrownBy(() -> CronSchedule.parse("CRON_TZ=Mars/Olympus 0 3 * * *", "UTC"))
+        .hasMessageContaining("CRON_TZ=Mars/Olympus is not an IANA time zone");
+    assertThatThrownBy(() -> CronSchedule.parse("CRON_TZ=UTC", "UTC")).hasMessageContaining("must be followed");
+  }
+
   @Test
   void lastAtOrBeforeIncludesAnExactSlot() throws Exception {
     CronSchedule s = CronSchedule.parse("*/15 * * * *", "UTC");

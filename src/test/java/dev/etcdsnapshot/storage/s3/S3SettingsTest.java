@@ -116,6 +116,25 @@ class S3SettingsTest {
     assertInvalid(secret, BUCKET, "etcd-s3-bucket is required (s3 bucket name was not set)");
   }
 
+  /** k3s pkg/etcd/s3/config_secret.go reads the Secret's booleans with Go's strconv.ParseBool: exactly these. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"1, true", "t, true", "T, true", "TRUE, true", "true, true", "True, true",
+      "0, false", "f, false", "F, false", "FALSE, false", "false, false", "False, false"})
+  void booleansAreReadAsGoParseBoolReadsThem(String text, boolean expected) {
+    Map<String, String> secret = new java.util.HashMap<>(Map.of(BUCKET, "backups", INSECURE, text, SKIP_SSL_VERIFY, text));
+    S3Settings s = build(secret);
+    assertThat(s.insecure()).isEqualTo(expected);
+    assertThat(s.skipSslVerify()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"yes", "tRUE", "on", "2"})
+  void otherBooleanSpellingsAreRefusedAsParseBoolRefusesThem(String text) {
+    assertInvalid(new java.util.HashMap<>(Map.of(BUCKET, "backups", INSECURE, text)), INSECURE,
+        "etcd-s3-insecure must be true or false (as Go's strconv.ParseBool reads it: 1, t, T, TRUE, true, True, 0, f, "
+            + "F, FALSE, false, False)");
+  }
+
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', value = {
     "etcd-s3-timeout|5 minutes|etcd-s3-timeout has an unknown unit",

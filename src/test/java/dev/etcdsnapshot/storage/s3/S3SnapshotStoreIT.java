@@ -217,6 +217,40 @@ class S3SnapshotStoreIT {
     }
   }
 
+  /**
+   * k3s pkg/etcd/s3/s3.go ListSnapshots: a failed StatObject is a warning ("Failed to get object metadata") and the
+   * object is still listed; one bad object must not cost the whole sync.
+   */
+  @Test
+  void oneObjectsHeadErrorIsAWarningAndTheListingGoesOn() throws Exception {
+    String folder = "head-error";
+    putRaw(folder + "/etcd-snapshot-n1-1700000001", "snapshot", Map.of("k3s-node-name", "n1"));
+    putRaw(folder + "/etcd-snapshot-n2-1700000002", "snapshot", Map.of("k3s-node-name", "n2"));
+    software.amazon.awssdk.core.interceptor.ExecutionInterceptor headOfN2Fails =
+        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(software.amazon.awssdk.core.interceptor.Context.BeforeTransmission c,
+              software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
+            if (c.httpRequest().method().name().equals("HEAD") && c.httpRequest().encodedPath().endsWith("-n2-1700000002")) {
+              throw software.amazon.awssdk.core.exception.SdkClientException.create("connection reset by peer");
+            }
+          }
+        };
+    try (S3SnapshotStore store = S3SnapshotStore.builder(settings(folder)).interceptor(headOfN2Fails).build()) {
+      List<StoredSnapshot> listed = store.listDetailed();
+      assertThat(listed).extracting(StoredSnapshot::fileName)
+          .containsExactlyInAnyOrder("etcd-snapshot-n1-1700000001", "etcd-snapshot-n2-1700000002");
+      assertThat(find(listed, "etcd-snapshot-n1-1700000001").nodeName()).isEqualTo("n1");
+      assertThat(find(listed, "etcd-snapshot-n2-1700000002").nodeName()).as("its HEAD failed").isNull();
+    }
+    assertThat(logs.text()).contains("Failed to get object metadata of s3://" + BUCKET + "/" + folder
+        + "/etcd-snapshot-n2-1700000002").contains("connection reset by peer");
+    try (S3SnapshotStore store = S3SnapshotStore.builder(settings(folder)).build()) {
+      assertThat(find(store.listDetailed(), "etcd-snapshot-n2-1700000002").nodeName())
+          .as("a failed HEAD is not remembered").isEqualTo("n2");
+    }
+  }
+
   @Test
   void secretWithEveryKeyIncludingEmptyOnes() throws Exception {
     Map<String, String> secret = new LinkedHashMap<>(server.secret(BUCKET));
