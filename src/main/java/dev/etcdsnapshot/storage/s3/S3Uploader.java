@@ -58,13 +58,18 @@ final class S3Uploader {
     this.partsInFlight = partsInFlight;
   }
 
-  /** Uploads {@code file} to {@code key}; returns the object's ETag. */
-  String upload(String key, Path file, long size, String contentType, Map<String, String> userMetadata)
-      throws IOException {
+  /**
+   * Uploads {@code file} to {@code key}; returns the object's ETag.
+   *
+   * @param sha256Base64 the file's SHA-256 for a single PUT's {@code x-amz-checksum-sha256}, or null for none
+   *     (multipart parts carry no checksum of ours: a composite one could not be compared with the file's)
+   */
+  String upload(String key, Path file, long size, String contentType, Map<String, String> userMetadata,
+      String sha256Base64) throws IOException {
     if (size <= threshold) {
       try {
         return s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).metadata(userMetadata)
-            .contentLength(size), RequestBody.fromContentProvider(() -> slice(file, 0, size), size, contentType))
+            .contentLength(size).checksumSHA256(sha256Base64), RequestBody.fromContentProvider(() -> slice(file, 0, size), size, contentType))
             .eTag();
       } catch (RuntimeException e) {
         throw failures.io("failed to upload " + key + " to bucket " + bucket, e);
