@@ -230,8 +230,9 @@ class CliS3IT {
   void onlyLsJsonSendsARequestPerObject() throws Exception {
     int n = 30;
     for (int i = 0; i < n; i++) {
-      server.putDirect(BUCKET, "cost/etcd-snapshot-n" + (i % 3) + "-" + (1700000000 + i), "snapshot".getBytes(
-          StandardCharsets.UTF_8), java.util.Map.of("k3s-node-name", "n" + (i % 3)));
+      // 32 bytes: shaped like a snapshot (pages plus trailer), so retention counts it.
+      server.putDirect(BUCKET, "cost/etcd-snapshot-n" + (i % 3) + "-" + (1700000000 + i),
+          "snapshot".repeat(4).getBytes(StandardCharsets.UTF_8), java.util.Map.of("k3s-node-name", "n" + (i % 3)));
     }
     try (GatedProxy proxy = new GatedProxy(server.port())) {
       String viaProxy = proxy.url();
@@ -257,9 +258,12 @@ class CliS3IT {
           "--s3-proxy", viaProxy, "--s3-retention", "8");
       assertThat(save.code()).as(save.err()).isZero();
       assertThat(save.out()).contains(" deleted.");
-      assertThat(proxy.requests("GET")).as("one LIST page").isEqualTo(1);
-      assertThat(proxy.requests("HEAD")).as("HeadBucket, and the delete's checks of snapshot and sidecar")
-          .isEqualTo(1 + 2);
+      assertThat(proxy.requests("GET")).as("one LIST page and the read-back's ranged GET of the trailer")
+          .isEqualTo(1 + 1);
+      // The read-back's HEAD follows the PUT's body on the same connection, where the proxy, which counts lines
+      // starting with a method, may not see it.
+      assertThat(proxy.requests("HEAD")).as("HeadBucket, the read-back, and the delete's checks of snapshot and "
+          + "sidecar").isBetween(1 + 2, 1 + 1 + 2);
     }
   }
 
