@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -37,6 +38,11 @@ public final class PruneCommand implements Callable<Integer> {
     String prefix = snapshot.name();
     int keep = snapshot.retention();
     S3Settings settings = s3.enabled() ? s3.settings() : null;
+    int s3KeepGiven = settings == null ? 0 : settings.retentionSet() ? settings.retention() : keep;
+    if (keep == 0 && s3KeepGiven == 0) {
+      throw new ParameterException(spec.commandLine(), "--snapshot-retention 0 keeps every snapshot (0 means keep "
+          + "all, as in k3s), so prune would delete nothing; give 1 or more");
+    }
     SnapshotEngine engine = new SnapshotEngine(storage.store(), null, Clock.systemUTC());
     if (settings == null) {
       print(engine.prune(prefix, keep));

@@ -39,6 +39,12 @@ public final class SnapshotEngine {
 
   private final LocalSnapshotStore local;
   private final SnapshotSource source;
+  /**
+   * How long a {@code .part} file must have gone unwritten before a save removes it as left behind. A save that
+   * writes nothing for this long has failed (etcd's stream and every S3 call have shorter timeouts).
+   */
+  public static final java.time.Duration STALE_PART_AGE = java.time.Duration.ofHours(1);
+
   private final Clock clock;
   private final SnapshotZipWriter zip;
 
@@ -110,11 +116,15 @@ public final class SnapshotEngine {
     }
   }
 
-  /** A save killed with SIGKILL cannot remove its .part file; the next save of that node does. */
+  /**
+   * A save killed with SIGKILL cannot remove its .part file; the next save of that node does, once the file has
+   * not been written for {@link #STALE_PART_AGE} (a .part k3s or a download is writing is fresher than that).
+   */
   private void removeLeftovers(String node) throws IOException {
     Pattern ofThisNode = Pattern.compile(
         ".+-" + Pattern.quote(node) + "-\\d+(\\.zip)?");
-    for (String removed : local.removeLeftoverPartFiles(name -> ofThisNode.matcher(name).matches())) {
+    Instant staleBefore = clock.instant().minus(STALE_PART_AGE);
+    for (String removed : local.removeLeftoverPartFiles(name -> ofThisNode.matcher(name).matches(), staleBefore)) {
       LOG.warn("removed {} left behind by an interrupted save", removed);
     }
   }
