@@ -43,6 +43,9 @@ final class S3Uploader {
   private final long threshold;
   private final int partsInFlight;
   private final Duration abortBudget;
+
+  /** How long a process being terminated tries to abort its multipart upload. */
+  static final Duration ON_EXIT_ABORT_BUDGET = Duration.ofSeconds(10);
   private final long progressEveryNanos;
 
   S3Uploader(S3Client s3, String bucket, S3Failures failures, ExecutorService workers, long partSize,
@@ -89,6 +92,10 @@ final class S3Uploader {
       throw failures.io("failed to start the upload of " + key + " to bucket " + bucket, e);
     }
     String uploadId = created.uploadId();
+    // SIGTERM/SIGINT end the process without unwinding this thread: a shutdown hook aborts the upload (within
+    // ON_EXIT_ABORT_BUDGET, as a killed pod's grace period is short) so that no parts are left behind.
+    Thread onExit = new Thread(() -> abort(key, uploadId, ON_EXIT_ABORT_BUDGET), "abort-upload-on-exit");
+    boolean hooked = shutdownHook(onExit, true);
     try {
       List<CompletedPart> parts = uploadParts(key, uploadId, file, size, part);
       parts.sort(Comparator.comparingInt(CompletedPart::partNumber));
@@ -102,6 +109,24 @@ final class S3Uploader {
       abort(key, uploadId);
       Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
       throw failures.io("failed to upload " + key + " to bucket " + bucket, cause);
+    } finally {
+      if (hooked) {
+        shutdownHook(onExit, false);
+      }
+    }
+  }
+
+  /** Adds or removes a shutdown hook; false when the JVM is already shutting down. */
+  private static boolean shutdownHook(Thread hook, boolean add) {
+    try {
+      if (add) {
+        Runtime.getRuntime().addShutdownHook(hook);
+      } else {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
     }
   }
 
@@ -170,9 +195,13 @@ final class S3Uploader {
    * may be a short outage, and an upload not aborted keeps its parts (and their cost) until someone cleans up.
    */
   private void abort(String key, String uploadId) {
+    abort(key, uploadId, abortBudget);
+  }
+
+  private void abort(String key, String uploadId, Duration budget) {
     // The SDK refuses to start a call on an interrupted thread, and this call must happen.
     boolean interrupted = Thread.interrupted();
-    long deadline = System.nanoTime() + abortBudget.toNanos();
+    long deadline = System.nanoTime() + budget.toNanos();
     long backoffMillis = 500;
     try {
       while (true) {
