@@ -1,6 +1,9 @@
 package dev.etcdsnapshot.cli;
 
+import dev.etcdsnapshot.engine.NodeLock;
 import dev.etcdsnapshot.engine.SnapshotEngine;
+import dev.etcdsnapshot.engine.SnapshotInProgressException;
+import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,9 +33,22 @@ public final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     boolean withS3 = s3.enabled();
+    LocalSnapshotStore localStore = storage.store();
+    // The node lock, as a save takes it: a delete never races a save of this node (whose retention could be
+    // deleting the same names, or whose upload is reading the file).
+    try (NodeLock.Held lock = NodeLock.acquire(localStore.directory(), localStore.nodeName())) {
+      return deleteAll(localStore, withS3);
+    } catch (SnapshotInProgressException e) {
+      spec.commandLine().getErr().println("nothing deleted: a save of node " + localStore.nodeName()
+          + " is running in " + localStore.directory() + "; run delete again when it has finished");
+      return 1;
+    }
+  }
+
+  private int deleteAll(LocalSnapshotStore localStore, boolean withS3) throws IOException {
     // As k3s: one line per removal (a name removed locally and from S3 is printed twice), a warning for names
     // removed nowhere. Local removals are printed before S3 is touched, so an S3 failure cannot hide them.
-    SnapshotEngine.DeleteResult local = SnapshotEngine.delete(storage.store(), names);
+    SnapshotEngine.DeleteResult local = SnapshotEngine.delete(localStore, names);
     local.deleted().forEach(n -> spec.commandLine().getOut().println("Snapshot " + n + " deleted."));
     List<String> remoteDeleted = List.of();
     if (withS3) {

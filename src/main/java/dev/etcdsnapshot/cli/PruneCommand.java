@@ -1,14 +1,18 @@
 package dev.etcdsnapshot.cli;
 
+import dev.etcdsnapshot.engine.RemoteCopy;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import dev.etcdsnapshot.storage.s3.S3Settings;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -34,13 +38,21 @@ public final class PruneCommand implements Callable<Integer> {
     String prefix = snapshot.name();
     int keep = snapshot.retention();
     S3Settings settings = s3.enabled() ? s3.settings() : null;
-    print(SnapshotEngine.prune(storage.store(), prefix, keep));
-    if (settings != null) {
-      // k3s-compat §6.2: --s3-retention if given, else the local count.
-      int s3Keep = settings.retentionSet() ? settings.retention() : keep;
-      try (S3SnapshotStore store = s3.store()) {
-        print(SnapshotEngine.prune(store, prefix, s3Keep, s3.scope(), storage.nodeName()));
-      }
+    int s3KeepGiven = settings == null ? 0 : settings.retentionSet() ? settings.retention() : keep;
+    if (keep == 0 && s3KeepGiven == 0) {
+      throw new ParameterException(spec.commandLine(), "--snapshot-retention 0 keeps every snapshot (0 means keep "
+          + "all, as in k3s), so prune would delete nothing; give 1 or more");
+    }
+    SnapshotEngine engine = new SnapshotEngine(storage.store(), null, Clock.systemUTC());
+    if (settings == null) {
+      print(engine.prune(prefix, keep));
+      return 0;
+    }
+    // k3s-compat §6.2: --s3-retention if given, else the local count. Local files are pruned knowing S3, so the
+    // last proven copy of a snapshot is never the one deleted (LastCopyGuard).
+    int s3Keep = settings.retentionSet() ? settings.retention() : keep;
+    try (S3SnapshotStore store = s3.store()) {
+      print(engine.prune(prefix, keep, Optional.of(new RemoteCopy(store, s3Keep, s3.scope()))));
     }
     return 0;
   }

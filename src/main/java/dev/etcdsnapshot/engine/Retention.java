@@ -49,10 +49,8 @@ public final class Retention {
    */
   public static List<StoredSnapshot> toPrune(
       List<StoredSnapshot> all, String prefix, int keep, RetentionScope scope, String node) {
-    if (scope == RetentionScope.CLUSTER) {
-      return select(all, s -> s.fileName().startsWith(prefix), NEWEST_WRITTEN_FIRST, keep);
-    }
-    return select(all, s -> SnapshotNames.isSnapshotOf(s.fileName(), prefix, node), NEWEST_FIRST, keep);
+    return select(all, inScope(prefix, scope, node),
+        scope == RetentionScope.CLUSTER ? NEWEST_WRITTEN_FIRST : NEWEST_FIRST, keep);
   }
 
   /**
@@ -70,7 +68,43 @@ public final class Retention {
         : toPrune(scheduled(all), prefix, keep, scope, node);
   }
 
-  private static List<StoredSnapshot> scheduled(List<StoredSnapshot> all) {
+  /**
+   * The S3 rule of a scope where only what {@code counts} counts (issue 9: an object that is not shaped like a
+   * snapshot never takes a kept slot): newest first, the first {@code keep} counted ones are kept, the uncounted
+   * among them stay where they are (neither kept in the count nor deleted), and everything older than the
+   * {@code keep}-th counted one is pruned. {@code counts} is asked only until {@code keep} have counted.
+   */
+  public static List<StoredSnapshot> toPrune(List<StoredSnapshot> all, String prefix, int keep, RetentionScope scope,
+      String node, SnapshotCheck counts) throws java.io.IOException {
+    if (keep < 1) {
+      return List.of();
+    }
+    List<StoredSnapshot> sorted = all.stream().filter(inScope(prefix, scope, node))
+        .sorted(scope == RetentionScope.CLUSTER ? NEWEST_WRITTEN_FIRST : NEWEST_FIRST).toList();
+    int kept = 0;
+    int i = 0;
+    while (i < sorted.size() && kept < keep) {
+      if (counts.test(sorted.get(i))) {
+        kept++;
+      }
+      i++;
+    }
+    return sorted.subList(i, sorted.size());
+  }
+
+  /** Which snapshots the S3 rule of a scope counts at all: the prefix (cluster) or this node's names (node). */
+  static Predicate<StoredSnapshot> inScope(String prefix, RetentionScope scope, String node) {
+    return scope == RetentionScope.CLUSTER ? s -> s.fileName().startsWith(prefix)
+        : s -> SnapshotNames.isSnapshotOf(s.fileName(), prefix, node);
+  }
+
+  /** A question about one snapshot that may need the store to answer. */
+  @FunctionalInterface
+  public interface SnapshotCheck {
+    boolean test(StoredSnapshot snapshot) throws java.io.IOException;
+  }
+
+  static List<StoredSnapshot> scheduled(List<StoredSnapshot> all) {
     return all.stream().filter(s -> !s.fileName().startsWith(SnapshotNames.ON_DEMAND_PREFIX + "-")).toList();
   }
 

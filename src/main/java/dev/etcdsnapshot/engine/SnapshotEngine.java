@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,12 @@ public final class SnapshotEngine {
 
   private final LocalSnapshotStore local;
   private final SnapshotSource source;
+  /**
+   * How long a {@code .part} file must have gone unwritten before a save removes it as left behind. A save that
+   * writes nothing for this long has failed (etcd's stream and every S3 call have shorter timeouts).
+   */
+  public static final java.time.Duration STALE_PART_AGE = java.time.Duration.ofHours(1);
+
   private final Clock clock;
   private final SnapshotZipWriter zip;
 
@@ -109,11 +116,15 @@ public final class SnapshotEngine {
     }
   }
 
-  /** A save killed with SIGKILL cannot remove its .part file; the next save of that node does. */
+  /**
+   * A save killed with SIGKILL cannot remove its .part file; the next save of that node does, once the file has
+   * not been written for {@link #STALE_PART_AGE} (a .part k3s or a download is writing is fresher than that).
+   */
   private void removeLeftovers(String node) throws IOException {
     Pattern ofThisNode = Pattern.compile(
         ".+-" + Pattern.quote(node) + "-\\d+(\\.zip)?");
-    for (String removed : local.removeLeftoverPartFiles(name -> ofThisNode.matcher(name).matches())) {
+    Instant staleBefore = clock.instant().minus(STALE_PART_AGE);
+    for (String removed : local.removeLeftoverPartFiles(name -> ofThisNode.matcher(name).matches(), staleBefore)) {
       LOG.warn("removed {} left behind by an interrupted save", removed);
     }
   }
@@ -137,11 +148,13 @@ public final class SnapshotEngine {
     }
     created.add(saved);
     LOG.info("Snapshot {} saved", fileName);
-    prune(local, request.namePrefix(), request.localRetention(), null, pruned, failures);
-    request.remote().ifPresent(remote -> {
-      upload(remote.store(), saved, request, time, sha256, created, failures);
-      prune(remote.store(), request.namePrefix(), remote.retention(), remote.scope(), pruned, failures);
-    });
+    // The upload comes before local retention (k3s prunes first): whether an older file may go depends on whether
+    // S3 holds a proven copy of it (LastCopyGuard).
+    request.remote().ifPresent(remote -> upload(remote.store(), saved, request, time, sha256, created, failures));
+    LastCopyGuard guard = new LastCopyGuard(local, request.remote(), request.namePrefix());
+    pruneAfterSave(local, request.namePrefix(), request.localRetention(), null, guard, pruned, failures);
+    request.remote().ifPresent(remote -> pruneAfterSave(remote.store(), request.namePrefix(), remote.retention(),
+        remote.scope(), guard, pruned, failures));
     return new SaveResult(fileName, created, pruned, failures);
   }
 
@@ -173,16 +186,18 @@ public final class SnapshotEngine {
    * scope for this node (see {@link Retention}). Lists without the per-object details, so a big S3 folder costs
    * its LIST pages only.
    */
-  private void prune(SnapshotStore store, String prefix, int keep, RetentionScope s3Scope,
-      List<StoredSnapshot> pruned, List<SnapshotFailure> failures) {
-    if (keep < 1) {
+  private void pruneAfterSave(SnapshotStore store, String prefix, int keep, RetentionScope s3Scope,
+      LastCopyGuard guard, List<StoredSnapshot> pruned, List<SnapshotFailure> failures) {
+    if (keep < 1 || prefix.startsWith(SnapshotNames.ON_DEMAND_PREFIX)) {
       return;
     }
     try {
-      List<StoredSnapshot> listing = store.list();
-      List<StoredSnapshot> victims = s3Scope == null ? Retention.toPruneAfterSave(listing, prefix, keep)
-          : Retention.toPruneAfterSave(listing, prefix, keep, s3Scope, local.nodeName());
-      deleteAll(store, victims, pruned);
+      if (s3Scope == null) {
+        deleteAll(store, guarded(Retention.toPruneAfterSave(store.list(), prefix, keep), guard), pruned);
+      } else {
+        deleteAll(store, Retention.toPrune(Retention.scheduled(guard.remoteListing()), prefix, keep, s3Scope,
+            local.nodeName(), guard::countsRemotely), pruned);
+      }
     } catch (IOException | RuntimeException e) {
       String where = store.kind() == StorageKind.LOCAL ? "local" : "S3";
       failures.add(new SnapshotFailure(Stage.RETENTION, store.kind(), "", "", clock.instant(),
@@ -241,7 +256,46 @@ public final class SnapshotEngine {
 
   /** Prunes the node's directory to {@code keep} snapshots with the prefix (on-demand included: it was asked). */
   public List<StoredSnapshot> prune(String prefix, int keep) throws IOException {
-    return prune(local, prefix, keep);
+    return prune(prefix, keep, Optional.empty());
+  }
+
+  /**
+   * Prunes the node's directory to {@code keep} snapshots with the prefix and, with a remote copy, S3 to its
+   * retention, never deleting the last proven copy of a snapshot ({@link LastCopyGuard}): a local file outside
+   * the window stays while S3 holds no proven copy of it and S3 retention would keep it; an S3 object not shaped
+   * like a snapshot never counts. What S3 cannot answer keeps the local files (the error is thrown before any is
+   * deleted). On-demand snapshots are pruned too when the prefix asks for them (it was asked).
+   *
+   * @return the snapshots removed, local first
+   * @throws IllegalArgumentException for an unsafe prefix or a negative count
+   */
+  public List<StoredSnapshot> prune(String prefix, int keep, Optional<RemoteCopy> remote) throws IOException {
+    requirePruneArguments(prefix, keep);
+    LastCopyGuard guard = new LastCopyGuard(local, remote, prefix);
+    List<StoredSnapshot> pruned = new ArrayList<>();
+    deleteAll(local, guarded(Retention.toPrune(local.list(), prefix, keep), guard), pruned);
+    if (remote.isPresent()) {
+      RemoteCopy copy = remote.get();
+      SnapshotNames.requireValidNodeName(local.nodeName());
+      deleteAll(copy.store(), Retention.toPrune(guard.remoteListing(), prefix, copy.retention(), copy.scope(),
+          local.nodeName(), guard::countsRemotely), pruned);
+    }
+    return pruned;
+  }
+
+  /** The victims the guard lets go, every one asked before any is deleted; the others are kept, and logged. */
+  private static List<StoredSnapshot> guarded(List<StoredSnapshot> victims, LastCopyGuard guard)
+      throws IOException {
+    List<StoredSnapshot> allowed = new ArrayList<>();
+    for (StoredSnapshot victim : victims) {
+      if (guard.mayPruneLocal(victim)) {
+        allowed.add(victim);
+      } else {
+        LOG.warn("Kept {} although it is outside the local retention: S3 holds no proven copy of it, and S3 "
+            + "retention would keep it", victim.fileName());
+      }
+    }
+    return allowed;
   }
 
   /**
@@ -266,8 +320,8 @@ public final class SnapshotEngine {
       String node) throws IOException {
     requirePruneArguments(prefix, keep);
     SnapshotNames.requireValidNodeName(node);
-    return deleteAll(store, Retention.toPrune(store.list(), prefix, keep, Objects.requireNonNull(scope), node),
-        new ArrayList<>());
+    return deleteAll(store, Retention.toPrune(store.list(), prefix, keep, Objects.requireNonNull(scope), node,
+        store::intact), new ArrayList<>());
   }
 
   private static void requirePruneArguments(String prefix, int keep) {

@@ -56,7 +56,7 @@ public final class SnapshotLayout {
 
   /** {@code <folder>/<fileName>}, or {@code <fileName>} without a folder; slashes around the folder are trimmed. */
   public static String s3Key(String folder, String fileName) {
-    String f = trimSlashes(folder);
+    String f = s3Folder(folder);
     return f.isEmpty() ? fileName : f + "/" + fileName;
   }
 
@@ -70,7 +70,7 @@ public final class SnapshotLayout {
    * {@code a} does not also match {@code ab/...} (k3s uses the folder as a raw prefix, k3s-compat §7.3).
    */
   public static String s3Prefix(String folder) {
-    String f = trimSlashes(folder);
+    String f = s3Folder(folder);
     return f.isEmpty() ? "" : f + "/";
   }
 
@@ -84,18 +84,29 @@ public final class SnapshotLayout {
     return key.substring(key.lastIndexOf('/') + 1);
   }
 
-  private static String trimSlashes(String folder) {
-    if (folder == null) {
+  /**
+   * The folder as k3s's {@code path.Join(folder, name)} leaves it (Go's {@code path.Clean}): {@code //} collapses,
+   * {@code .} segments go, {@code a/..} cancels, a trailing {@code /} goes. A leading {@code /} is dropped too:
+   * k3s would send the key {@code /folder/name}, which self-hosted servers store without the slash (AWS keeps it,
+   * operator/docs/s3.md). {@code S3Settings} refuses a folder whose {@code ..} climbs above the bucket root.
+   */
+  public static String s3Folder(String folder) {
+    if (folder == null || folder.isEmpty()) {
       return "";
     }
-    int start = 0;
-    int end = folder.length();
-    while (start < end && folder.charAt(start) == '/') {
-      start++;
+    java.util.ArrayDeque<String> kept = new java.util.ArrayDeque<>();
+    for (String segment : folder.split("/")) {
+      if (segment.isEmpty() || segment.equals(".")) {
+        continue;
+      }
+      if (segment.equals("..") && !kept.isEmpty() && !kept.peekLast().equals("..")) {
+        kept.removeLast();
+      } else if (segment.equals("..") && folder.startsWith("/")) {
+        continue; // Clean("/..") is "/": a rooted path cannot climb
+      } else {
+        kept.addLast(segment);
+      }
     }
-    while (end > start && folder.charAt(end - 1) == '/') {
-      end--;
-    }
-    return folder.substring(start, end);
+    return String.join("/", kept);
   }
 }

@@ -42,6 +42,29 @@ public interface SnapshotStore extends AutoCloseable {
    */
   String locationOf(String fileName);
 
+  /**
+   * Whether this store holds, under {@code fileName}, a copy proven to be {@code localFile} (S3: the upload's
+   * read-back). The default trusts a listed snapshot of that name and size, enough for a store that checks what
+   * it writes.
+   *
+   * @throws IOException when the store cannot tell
+   */
+  default boolean holdsCopyOf(String fileName, Path localFile) throws IOException {
+    long size = java.nio.file.Files.size(localFile);
+    return list().stream().anyMatch(s -> s.fileName().equals(fileName) && s.size() == size);
+  }
+
+  /**
+   * Whether a listed snapshot is shaped like a whole snapshot, judged without its local copy (S3: a raw object's
+   * size fits etcd's page-plus-trailer rule, a zip ends with its central directory). What is not intact never
+   * counts towards retention. The default is true: a store whose every write is verified.
+   *
+   * @throws IOException when the store cannot tell
+   */
+  default boolean intact(StoredSnapshot listed) throws IOException {
+    return true;
+  }
+
   /** Opens a stored snapshot for reading; {@link java.nio.file.NoSuchFileException} when absent. */
   InputStream open(String fileName) throws IOException;
 

@@ -132,12 +132,25 @@ class CliS3IT {
     CliRun timeout = run("save", "--node-name", "n1", "--s3-timeout", "0s");
     assertThat(timeout.code()).isEqualTo(2);
     assertThat(timeout.err()).startsWith("--etcd-s3-timeout must be greater than 0s");
-    CliRun pair = CliRun.of("ls", "--dir", dir.toString(), "--s3", "--s3-bucket", "b", "--s3-access-key",
+    // Issue 9: each refused in one line naming the flag, before etcd is touched (no snapshot file appears).
+    String[][] refused = {
+      {"--s3-bucket", "My_Backups", "--etcd-s3-bucket must be a bucket name: 3 to 63"},
+      {"--s3-bucket", "snapshots ", "--etcd-s3-bucket has leading or trailing whitespace"},
+      {"--s3-folder", "prod/.metadata", "--etcd-s3-folder must not contain a .metadata segment"},
+      {"--s3-folder", "../prod", "--etcd-s3-folder must not climb above the bucket root"},
+    };
+    for (String[] r : refused) {
+      CliRun bad = run("save", "--node-name", "n1", r[0], r[1]);
+      assertThat(bad.code()).as(r[1]).isEqualTo(2);
+      assertThat(bad.err()).startsWith(r[2]);
+      assertThat(bad.err().strip().lines().count()).as(bad.err()).isEqualTo(1);
+    }
+    CliRun pair = CliRun.of("ls", "--dir", dir.toString(), "--s3", "--s3-bucket", "bkt", "--s3-access-key",
         S3Server.ACCESS_KEY);
     assertThat(pair.code()).isEqualTo(2);
     assertThat(pair.err()).startsWith("--etcd-s3-secret-key is required when etcd-s3-access-key is set")
         .doesNotContain(S3Server.ACCESS_KEY);
-    CliRun without = CliRun.of("ls", "--dir", dir.toString(), "--s3-bucket", "b");
+    CliRun without = CliRun.of("ls", "--dir", dir.toString(), "--s3-bucket", "bkt");
     assertThat(without.code()).isEqualTo(2);
     assertThat(without.err()).startsWith("--etcd-s3-bucket needs --s3");
     assertThat(files()).isEmpty();
@@ -230,8 +243,9 @@ class CliS3IT {
   void onlyLsJsonSendsARequestPerObject() throws Exception {
     int n = 30;
     for (int i = 0; i < n; i++) {
-      server.putDirect(BUCKET, "cost/etcd-snapshot-n" + (i % 3) + "-" + (1700000000 + i), "snapshot".getBytes(
-          StandardCharsets.UTF_8), java.util.Map.of("k3s-node-name", "n" + (i % 3)));
+      // 32 bytes: shaped like a snapshot (pages plus trailer), so retention counts it.
+      server.putDirect(BUCKET, "cost/etcd-snapshot-n" + (i % 3) + "-" + (1700000000 + i),
+          "snapshot".repeat(4).getBytes(StandardCharsets.UTF_8), java.util.Map.of("k3s-node-name", "n" + (i % 3)));
     }
     try (GatedProxy proxy = new GatedProxy(server.port())) {
       String viaProxy = proxy.url();
@@ -257,9 +271,12 @@ class CliS3IT {
           "--s3-proxy", viaProxy, "--s3-retention", "8");
       assertThat(save.code()).as(save.err()).isZero();
       assertThat(save.out()).contains(" deleted.");
-      assertThat(proxy.requests("GET")).as("one LIST page").isEqualTo(1);
-      assertThat(proxy.requests("HEAD")).as("HeadBucket, and the delete's checks of snapshot and sidecar")
-          .isEqualTo(1 + 2);
+      assertThat(proxy.requests("GET")).as("one LIST page and the read-back's ranged GET of the trailer")
+          .isEqualTo(1 + 1);
+      // The read-back's HEAD follows the PUT's body on the same connection, where the proxy, which counts lines
+      // starting with a method, may not see it.
+      assertThat(proxy.requests("HEAD")).as("HeadBucket, the read-back, and the delete's checks of snapshot and "
+          + "sidecar").isBetween(1 + 2, 1 + 1 + 2);
     }
   }
 

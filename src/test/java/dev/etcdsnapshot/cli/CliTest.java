@@ -182,6 +182,33 @@ class CliTest {
   }
 
   @Test
+  void deleteTakesTheNodeLockAndDeletesNothingWhileASaveRuns() throws Exception {
+    snapshotFile("on-demand-n1-1");
+    try (var save = dev.etcdsnapshot.engine.NodeLock.acquire(dir, "n1")) {
+      CliRun run = run("delete", "--dir", dir.toString(), "--node-name", "n1", "on-demand-n1-1");
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.errLines()).containsExactly("nothing deleted: a save of node n1 is running in " + dir
+          + "; run delete again when it has finished");
+      assertThat(dir.resolve("on-demand-n1-1")).exists();
+    }
+    CliRun after = run("delete", "--dir", dir.toString(), "--node-name", "n1", "on-demand-n1-1");
+    assertThat(after.out()).isEqualTo("Snapshot on-demand-n1-1 deleted.\n");
+    assertThat(dir.resolve("on-demand-n1-1")).doesNotExist();
+  }
+
+  @Test
+  void pruneWithRetentionZeroIsRefusedAndDeletesNothing() throws Exception {
+    snapshotFile("on-demand-n1-1");
+    snapshotFile("on-demand-n1-2");
+    CliRun run = run("prune", "--dir", dir.toString(), "--snapshot-retention", "0");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.errLines()).singleElement().asString()
+        .startsWith("--snapshot-retention 0 keeps every snapshot (0 means keep all, as in k3s)");
+    assertThat(dir.resolve("on-demand-n1-1")).exists();
+    assertThat(dir.resolve("on-demand-n1-2")).exists();
+  }
+
+  @Test
   void deleteNeedsANameAndRefusesPaths() throws Exception {
     assertThat(run("delete", "--dir", dir.toString()).errLines()).containsExactly("no snapshots given for removal");
     Files.writeString(tmp.resolve("precious"), "x");

@@ -108,4 +108,21 @@ class RetentionTest {
       assertThat(names(Retention.toPrune(all, "on-demand", 1, scope, "n1"))).containsExactly("on-demand-n1-1");
     }
   }
+
+  @Test
+  void objectsThatDoNotCountNeitherTakeAKeptSlotNorAreDeletedInsideTheWindow() throws Exception {
+    List<StoredSnapshot> all = List.of(snap("etcd-snapshot-n1-100", 100), snap("etcd-snapshot-n1-200", 200),
+        snap("etcd-snapshot-n1-300", 300), snap("etcd-snapshot-n1-400", 400), snap("etcd-snapshot-n2-500", 500));
+    java.util.Set<String> bad = java.util.Set.of("etcd-snapshot-n1-400", "etcd-snapshot-n1-200");
+
+    // Newest first: 400 does not count (stays), 300 counts (1), 200 does not count (stays), 100 counts (2).
+    assertThat(names(Retention.toPrune(all, "etcd-snapshot", 2, RetentionScope.NODE, "n1",
+        s -> !bad.contains(s.fileName())))).isEmpty();
+    // With one kept: everything older than 300 goes, the bad 200 with it; the bad 400 stays.
+    assertThat(names(Retention.toPrune(all, "etcd-snapshot", 1, RetentionScope.NODE, "n1",
+        s -> !bad.contains(s.fileName())))).containsExactly("etcd-snapshot-n1-200", "etcd-snapshot-n1-100");
+    // When everything counts, the plain rule.
+    assertThat(names(Retention.toPrune(all, "etcd-snapshot", 1, RetentionScope.NODE, "n1", s -> true)))
+        .isEqualTo(names(Retention.toPrune(all, "etcd-snapshot", 1, RetentionScope.NODE, "n1")));
+  }
 }

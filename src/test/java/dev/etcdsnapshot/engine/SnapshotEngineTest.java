@@ -72,6 +72,30 @@ class SnapshotEngineTest {
   }
 
   @Test
+  void startOfSaveCleanupRemovesOnlyStalePartFilesOfThisNode() throws IOException {
+    Instant now = Instant.ofEpochSecond(1_800_000_000L);
+    Path stale = part("etcd-snapshot-n1-1799990000", now.minus(SnapshotEngine.STALE_PART_AGE).minusSeconds(1));
+    Path staleZip = part("etcd-snapshot-n1-1799990001.zip", now.minusSeconds(7200));
+    Path beingWritten = part("etcd-snapshot-n1-1799999990", now.minusSeconds(60)); // k3s or a download writing
+    Path otherNode = part("etcd-snapshot-n2-1799990000", now.minusSeconds(7200));
+
+    SaveResult result = engine("n1", now.getEpochSecond())
+        .save(new SaveRequest("etcd-snapshot", false, 0, Map.of(), "0123456789ab", "cluster-1", Optional.empty()));
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(stale).doesNotExist();
+    assertThat(staleZip).doesNotExist();
+    assertThat(beingWritten).hasContent("still writing");
+    assertThat(otherNode).hasContent("still writing");
+  }
+
+  private Path part(String name, Instant modified) throws IOException {
+    Path p = Files.writeString(dir.resolve(name + ".part"), "still writing");
+    Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(modified));
+    return p;
+  }
+
+  @Test
   void uploadsTheSavedFileWithItsMetadata() {
     SaveResult result = engine("n1", 100).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 0, RetentionScope.NODE)));
 
@@ -330,17 +354,6 @@ class SnapshotEngineTest {
 
   private static Clock clockAt(long seconds) {
     return Clock.fixed(Instant.ofEpochSecond(seconds), ZoneOffset.UTC);
-  }
-
-  @Test
-  void partFilesOfAKilledSaveOfThisNodeAreRemovedByTheNextSave() throws Exception {
-    Files.writeString(dir.resolve("on-demand-n1-5.part"), "killed");
-    Files.writeString(dir.resolve("etcd-snapshot-n1-6.zip.part"), "killed");
-    Files.writeString(dir.resolve("on-demand-n2-5.part"), "another node's");
-
-    assertThat(engine("n1", 9).save(SaveRequest.of("on-demand")).succeeded()).isTrue();
-
-    assertThat(files()).containsExactlyInAnyOrder("on-demand-n1-9", "on-demand-n2-5.part");
   }
 
   private List<String> files() {

@@ -71,6 +71,18 @@ public final class GatedProxy implements AutoCloseable {
     requests.clear();
   }
 
+  private final AtomicInteger cutsLeft = new AtomicInteger();
+  private volatile long cutAfter = Long.MAX_VALUE;
+
+  /**
+   * Resets (TCP RST) the next {@code connections} connections once {@code afterBytes} of server-to-client traffic
+   * have gone through on each: a download whose connection is reset mid-body.
+   */
+  public void resetResponses(int connections, long afterBytes) {
+    cutAfter = afterBytes;
+    cutsLeft.set(connections);
+  }
+
   /** Lets held and further traffic through. */
   public void release() {
     released.countDown();
@@ -126,8 +138,14 @@ public final class GatedProxy implements AutoCloseable {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[64 * 1024];
       String carry = tail;
+      long sent = 0;
       try (a; b) {
         for (int n; (n = in.read(buf)) >= 0; ) {
+          if (!gated && (sent += n) > cutAfter && cutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
+            a.setSoLinger(true, 0);
+            b.setSoLinger(true, 0);
+            return; // closing with linger 0 sends RST
+          }
           if (gated) {
             carry = countRequestLines(carry, new String(buf, 0, n, StandardCharsets.ISO_8859_1));
           }

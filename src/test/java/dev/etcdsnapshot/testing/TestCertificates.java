@@ -83,6 +83,31 @@ public final class TestCertificates {
     }
   }
 
+  /** The server certificate chain (server, then CA) as PEM, for servers that read files (s3rver's {@code --cert}). */
+  public String serverCertificatePem() {
+    return pem(server) + pem(ca);
+  }
+
+  /** The server's private key as PKCS#8 PEM (s3rver's {@code --key}). */
+  public String serverKeyPem() {
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(serverKeys.getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  private static String pem(Object o) {
+    try {
+      StringWriter out = new StringWriter();
+      try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
+        pem.writeObject(o);
+      }
+      return out.toString();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public X509Certificate caCertificate() {
     return ca;
   }

@@ -115,16 +115,20 @@ public final class LocalSnapshotStore implements SnapshotStore {
   }
 
   /**
-   * Removes {@code .part} files a killed save left behind whose name (without {@code .part}) matches; the caller
-   * holds the node's lock, so no running save owns them. Returns the names removed.
+   * Removes {@code .part} files a killed save of ours left behind: the name (without {@code .part}) matches, the
+   * caller holds the node's lock (so no save of ours owns them) and the file was last written before
+   * {@code staleBefore}. k3s's own save and a {@code download} write {@code .part} files of the same shape without
+   * our lock; a file being written is modified continually, so one untouched for longer than any save can stall
+   * belongs to nobody. Returns the names removed.
    */
-  public List<String> removeLeftoverPartFiles(Predicate<String> ofThisNode) throws IOException {
+  public List<String> removeLeftoverPartFiles(Predicate<String> ofThisNode, Instant staleBefore) throws IOException {
     List<String> removed = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SnapshotLayout.PART_SUFFIX)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
         String snapshot = name.substring(0, name.length() - SnapshotLayout.PART_SUFFIX.length());
-        if (ofThisNode.test(snapshot) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+        if (ofThisNode.test(snapshot) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+            && Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(staleBefore)) {
           Files.deleteIfExists(entry);
           removed.add(name);
         }

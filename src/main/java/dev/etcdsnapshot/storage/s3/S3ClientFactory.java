@@ -34,6 +34,7 @@ import software.amazon.awssdk.http.apache5.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * Builds the SDK's synchronous S3 client for one {@link S3Settings}: Apache 5 HTTP client with the endpoint CA or
@@ -61,6 +62,7 @@ final class S3ClientFactory {
         .region(Region.of(s.region()))
         .credentialsProvider(credentials(s))
         .forcePathStyle(s.pathStyle())
+        .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(chunkedEncoding(s)).build())
         .requestChecksumCalculation(s.checksum() == ChecksumPolicy.WHEN_REQUIRED
             ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
         .responseChecksumValidation(s.checksum() == ChecksumPolicy.WHEN_REQUIRED
@@ -76,6 +78,17 @@ final class S3ClientFactory {
       b.endpointOverride(s.endpointUri());
     }
     return b.build();
+  }
+
+  /**
+   * Whether request bodies may go out as {@code aws-chunked} (each chunk framed as {@code <hex>;chunk-signature=...},
+   * checksums in a trailer). Only Amazon's own HTTPS endpoints get it: an S3-compatible store that does not decode
+   * that framing stores it as the object's bytes (s3rver does; the issue saw it on another store), and over plain
+   * HTTP the SDK signs every chunk. Without it the SDK signs the payload's SHA-256, read from the file before it is
+   * sent (HTTP), or sends it unsigned over TLS (HTTPS), and any checksum goes in a header: the body is the file.
+   */
+  static boolean chunkedEncoding(S3Settings s) {
+    return s.awsEndpoint() && !s.plainHttp();
   }
 
   private static AwsCredentialsProvider credentials(S3Settings s) {

@@ -2,15 +2,24 @@ package dev.etcdsnapshot.storage.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import dev.etcdsnapshot.storage.local.PrivateFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Object reads and deletes with k3s's tolerance of missing objects. */
 final class S3Downloads {
+
+  private static final Logger LOG = LoggerFactory.getLogger(S3Downloads.class);
+
+  /** Attempts of a download whose body the connection broke off. */
+  static final int ATTEMPTS = 3;
 
   private final S3Client s3;
   private final String bucket;
@@ -34,15 +43,25 @@ final class S3Downloads {
   }
 
   /**
-   * Downloads through {@code part}, which {@code check} sees complete before it is renamed to {@code target}; mode
-   * 0600 where the file system has POSIX modes. A failed download or check leaves neither {@code part} nor
-   * {@code target}; with {@code replace} false an existing {@code target} is refused, never overwritten.
+   * Downloads through {@code part}, which {@code check} sees complete before it is renamed to {@code target}. The
+   * part file is created 0600 and missing directories 0700 whatever the umask (where the file system has POSIX
+   * modes), so no other user reads a snapshot mid-download. A failed download or check leaves neither {@code part}
+   * nor {@code target}, nor does one the process is killed during (SIGTERM/SIGINT: a shutdown hook removes the
+   * part); with {@code replace} false an existing {@code target} is refused, never overwritten. A connection
+   * reset mid-body is retried from the start, {@value #ATTEMPTS} attempts in all; a full disk is one clear error.
    */
   void toFile(String key, Path target, Path part, boolean replace, PartCheck check) throws IOException {
-    Files.createDirectories(target.toAbsolutePath().getParent());
-    try (InputStream in = open(key)) {
-      Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-      restrict(part);
+    PrivateFiles.createPrivateDirectories(target.toAbsolutePath().getParent());
+    Thread cleanup = new Thread(() -> {
+      try {
+        Files.deleteIfExists(part);
+      } catch (IOException ignored) {
+        // exiting anyway
+      }
+    }, "download-cleanup");
+    boolean hooked = hook(cleanup, true);
+    try {
+      fetch(key, part);
       check.check(part);
       if (replace) {
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -54,6 +73,84 @@ final class S3Downloads {
       throw failures.io("failed to download " + key + " from bucket " + bucket, e);
     } finally {
       Files.deleteIfExists(part);
+      if (hooked) {
+        hook(cleanup, false);
+      }
+    }
+  }
+
+  /** The object's bytes into a fresh 0600 {@code part}, retrying a body the connection broke off. */
+  private void fetch(String key, Path part) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      Files.deleteIfExists(part);
+      try (InputStream in = open(key); OutputStream out = Channels.newOutputStream(PrivateFiles.createPrivate(part))) {
+        copy(in, out, key, part);
+        return;
+      } catch (BodyBrokenOff e) {
+        if (attempt >= ATTEMPTS) {
+          throw new IOException("failed to download " + key + " from bucket " + bucket + ": the connection broke "
+              + "off " + ATTEMPTS + " times (" + e.getCause() + "); check the network to the endpoint and retry", e);
+        }
+        LOG.warn("download of {} broke off ({}); retrying, attempt {} of {}", key, e.getCause(), attempt + 1,
+            ATTEMPTS);
+        pause(attempt);
+      }
+    }
+  }
+
+  private static void copy(InputStream in, OutputStream out, String key, Path part) throws IOException {
+    byte[] buf = new byte[256 * 1024];
+    while (true) {
+      int n;
+      try {
+        n = in.read(buf);
+      } catch (IOException | RuntimeException e) {
+        throw new BodyBrokenOff(e);
+      }
+      if (n < 0) {
+        return;
+      }
+      try {
+        out.write(buf, 0, n);
+      } catch (IOException e) {
+        if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+          throw new IOException(part.toAbsolutePath().getParent() + ": no space left on device while downloading "
+              + key + "; free space there and retry (the partial file was removed)", e);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static void pause(int attempt) throws IOException {
+    try {
+      Thread.sleep(200L * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("download interrupted");
+    }
+  }
+
+  /** Adds or removes a shutdown hook; false when the JVM is already shutting down. */
+  private static boolean hook(Thread hook, boolean add) {
+    try {
+      if (add) {
+        Runtime.getRuntime().addShutdownHook(hook);
+      } else {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  /** A read of the response body failed: the connection, not the disk. */
+  private static final class BodyBrokenOff extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyBrokenOff(Throwable cause) {
+      super(cause);
     }
   }
 
@@ -97,9 +194,4 @@ final class S3Downloads {
     }
   }
 
-  private static void restrict(Path file) throws IOException {
-    if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    }
-  }
 }

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  */
 final class S3SettingsParser {
 
-  private static final Pattern BUCKET_CHARS = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+  private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
   private static final Pattern DNS_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
   private static final Pattern NO_WHITESPACE = Pattern.compile("\\S+");
 
@@ -70,6 +71,7 @@ final class S3SettingsParser {
     region = value(REGION, "").trim().isEmpty() ? DEFAULT_REGION : value(REGION, "").trim();
     require(REGION, NO_WHITESPACE.matcher(region).matches(), "must not contain whitespace");
     folder = value(FOLDER, "").trim();
+    parseFolder();
     parseRetention();
     parseProxy();
     parseTimeout();
@@ -94,6 +96,8 @@ final class S3SettingsParser {
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     require(ENDPOINT, (path.isEmpty() || path.equals("/")) && uri.getRawQuery() == null
         && uri.getRawFragment() == null, "must not contain a path, query or fragment");
+    require(ENDPOINT, uri.getPort() < 0 || (uri.getPort() >= 1 && uri.getPort() <= 65535),
+        "port must be between 1 and 65535");
     endpoint = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     // An explicit scheme is the more specific statement, so it wins over etcd-s3-insecure.
     plainHttp = v.contains("://") ? scheme.equals("http") : insecure;
@@ -126,8 +130,25 @@ final class S3SettingsParser {
   private void parseBucket() {
     bucket = value(BUCKET, "").trim();
     require(BUCKET, !bucket.isEmpty(), "is required (s3 bucket name was not set)");
-    require(BUCKET, bucket.length() <= 255 && BUCKET_CHARS.matcher(bucket).matches(),
-        "must be a bucket name (letters, digits, '.', '-', '_'; no '/')");
+    // The S3 bucket naming rules, which minio-go (k3s) also checks in part before any request.
+    require(BUCKET, BUCKET_NAME.matcher(bucket).matches(), "must be a bucket name: 3 to 63 lowercase letters, "
+        + "digits, '.' and '-', starting and ending with a letter or digit");
+    require(BUCKET, !bucket.contains("..") && !bucket.contains(".-") && !bucket.contains("-."),
+        "must be a bucket name: no '..', '.-' or '-.'");
+    require(BUCKET, !IP_ADDRESS.matcher(bucket).matches(), "must be a bucket name, not an IP address");
+  }
+
+  /**
+   * The folder must give keys k3s gives too and must not reach into the metadata: after Go's {@code path.Clean}
+   * (SnapshotLayout#s3Folder) no {@code ..} may be left (it would climb above the bucket root) and no segment
+   * may be {@code .metadata} (snapshot keys would then be metadata keys of another folder, and the reverse).
+   */
+  private void parseFolder() {
+    for (String segment : dev.etcdsnapshot.storage.SnapshotLayout.s3Folder(folder).split("/")) {
+      require(FOLDER, !segment.equals(".."), "must not climb above the bucket root with '..'");
+      require(FOLDER, !segment.equals(dev.etcdsnapshot.storage.SnapshotLayout.METADATA_DIR),
+          "must not contain a .metadata segment: snapshot and metadata keys would collide");
+    }
   }
 
   private void parseRetention() {
@@ -194,9 +215,19 @@ final class S3SettingsParser {
     }
   }
 
+  /**
+   * The raw value. Leading or trailing whitespace is refused rather than trimmed (a Secret written with
+   * {@code echo} ends in a newline; a bucket, key or folder with a stray space is another name): one line naming
+   * the key, never the value. CA bundles are PEM text, where line breaks belong.
+   */
   private String value(String key, String absent) {
     String v = raw.get(key);
-    return v == null ? absent : v;
+    if (v == null) {
+      return absent;
+    }
+    require(key, key.equals(ENDPOINT_CA) || key.equals(ENDPOINT_CA_NAME) || v.equals(v.strip()),
+        "has leading or trailing whitespace (a newline from echo?); remove it");
+    return v;
   }
 
   private static void require(String key, boolean ok, String problem) {

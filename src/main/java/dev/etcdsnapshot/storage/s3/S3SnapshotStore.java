@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,7 @@ public final class S3SnapshotStore implements SnapshotStore {
   private final S3Uploader uploader;
   private final S3Listing listing;
   private final S3Downloads downloads;
+  private final S3ReadBack readBack;
   private volatile boolean bucketChecked;
 
   private S3SnapshotStore(Builder b) {
@@ -72,6 +74,7 @@ public final class S3SnapshotStore implements SnapshotStore {
     this.listing = new S3Listing(s3, settings.endpointUri().toString(), settings.bucket(), settings.folder(),
         metadataPrefix, failures, workers);
     this.downloads = new S3Downloads(s3, settings.bucket(), failures);
+    this.readBack = new S3ReadBack(s3, settings.bucket());
   }
 
   /** A store with k3s metadata keys and default upload tuning. */
@@ -142,7 +145,12 @@ public final class S3SnapshotStore implements SnapshotStore {
     Map<String, String> snapshotMetadata = new LinkedHashMap<>(userMetadata);
     snapshotMetadata.put(SHA256_METADATA, sha);
     long started = System.nanoTime();
-    String eTag = uploader.upload(key, file, size, contentType(key), snapshotMetadata);
+    // A full-object SHA-256 the store checks on arrival and returns on HEAD; only where checksums are wanted (AWS),
+    // since a store that does not know the header may refuse the request.
+    String checksum = settings.checksum() == ChecksumPolicy.WHEN_SUPPORTED
+        ? Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)) : null;
+    String eTag = uploader.upload(key, file, size, contentType(key), snapshotMetadata, checksum);
+    requireReadBack(key, file, size, sha);
     if (!md.extra().isEmpty()) {
       putSidecar(key, md, userMetadata);
     }
@@ -151,6 +159,72 @@ public final class S3SnapshotStore implements SnapshotStore {
         (System.nanoTime() - started) / 1_000_000);
     return new StoredSnapshot(md.fileName(), StorageKind.S3, SnapshotLayout.s3Location(settings.bucket(), key),
         size, md.createdAt(), md.nodeName(), md.tokenHash(), md.extra());
+  }
+
+  /**
+   * Proves the uploaded object is the file ({@link S3ReadBack}) before anything may call it uploaded. An object
+   * that differs, or that cannot be read back, is deleted with its metadata object, and the upload fails saying
+   * what differed; the local file is not touched.
+   */
+  private void requireReadBack(String key, Path file, long size, String sha) throws IOException {
+    String location = SnapshotLayout.s3Location(settings.bucket(), key);
+    Optional<String> mismatch;
+    try {
+      mismatch = readBack.mismatch(key, file, size, sha);
+    } catch (IOException | RuntimeException e) {
+      discard(key);
+      throw failures.io("could not read back " + location + " after its upload, so it does not count as "
+          + "uploaded; the object was deleted", e);
+    }
+    if (mismatch.isPresent()) {
+      discard(key);
+      LOG.warn("Uploaded object {} is not the snapshot {}: {}; deleted it", location, file, mismatch.get());
+      throw new IOException("the uploaded object " + location + " is not the snapshot (" + mismatch.get()
+          + "): the store did not keep the bytes sent; the object was deleted");
+    }
+  }
+
+  private void discard(String key) {
+    downloads.deleteQuietly(key);
+    downloads.deleteQuietly(SnapshotLayout.s3MetadataKey(settings.folder(), SnapshotLayout.s3FileName(key)));
+  }
+
+  /**
+   * Whether the folder holds a copy of {@code localFile} under its name that the read-back proves to be it (size,
+   * trailer or zip records, and the store's SHA-256 where it returns one). Costs a HEAD and one or two small
+   * ranged GETs.
+   *
+   * @throws IOException when the store cannot be asked: the caller cannot tell
+   */
+  @Override
+  public boolean holdsCopyOf(String fileName, Path localFile) throws IOException {
+    String key = SnapshotLayout.s3Key(settings.folder(), fileName);
+    try {
+      return readBack.mismatch(key, localFile, Files.size(localFile), null).isEmpty();
+    } catch (RuntimeException e) {
+      if (S3Failures.notFound(e)) {
+        return false;
+      }
+      throw failures.io("failed to read back " + SnapshotLayout.s3Location(settings.bucket(), key), e);
+    }
+  }
+
+  /**
+   * Whether a listed object is shaped like a snapshot without its local file: a raw one's size is whole 512-byte
+   * pages plus etcd's 32-byte trailer, a zip ends with its end-of-central-directory record (one ranged GET). An
+   * object that kept aws-chunked framing fails either check.
+   */
+  @Override
+  public boolean intact(StoredSnapshot listed) throws IOException {
+    if (!listed.compressed()) {
+      return listed.size() % 512 == 32;
+    }
+    String key = SnapshotLayout.s3Key(settings.folder(), listed.fileName());
+    try {
+      return readBack.endsLikeZip(key, listed.size());
+    } catch (RuntimeException e) {
+      throw failures.io("failed to read the end of " + SnapshotLayout.s3Location(settings.bucket(), key), e);
+    }
   }
 
   @Override

@@ -43,6 +43,9 @@ final class S3Uploader {
   private final long threshold;
   private final int partsInFlight;
   private final Duration abortBudget;
+
+  /** How long a process being terminated tries to abort its multipart upload. */
+  static final Duration ON_EXIT_ABORT_BUDGET = Duration.ofSeconds(10);
   private final long progressEveryNanos;
 
   S3Uploader(S3Client s3, String bucket, S3Failures failures, ExecutorService workers, long partSize,
@@ -58,13 +61,18 @@ final class S3Uploader {
     this.partsInFlight = partsInFlight;
   }
 
-  /** Uploads {@code file} to {@code key}; returns the object's ETag. */
-  String upload(String key, Path file, long size, String contentType, Map<String, String> userMetadata)
-      throws IOException {
+  /**
+   * Uploads {@code file} to {@code key}; returns the object's ETag.
+   *
+   * @param sha256Base64 the file's SHA-256 for a single PUT's {@code x-amz-checksum-sha256}, or null for none
+   *     (multipart parts carry no checksum of ours: a composite one could not be compared with the file's)
+   */
+  String upload(String key, Path file, long size, String contentType, Map<String, String> userMetadata,
+      String sha256Base64) throws IOException {
     if (size <= threshold) {
       try {
         return s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).metadata(userMetadata)
-            .contentLength(size), RequestBody.fromContentProvider(() -> slice(file, 0, size), size, contentType))
+            .contentLength(size).checksumSHA256(sha256Base64), RequestBody.fromContentProvider(() -> slice(file, 0, size), size, contentType))
             .eTag();
       } catch (RuntimeException e) {
         throw failures.io("failed to upload " + key + " to bucket " + bucket, e);
@@ -84,6 +92,10 @@ final class S3Uploader {
       throw failures.io("failed to start the upload of " + key + " to bucket " + bucket, e);
     }
     String uploadId = created.uploadId();
+    // SIGTERM/SIGINT end the process without unwinding this thread: a shutdown hook aborts the upload (within
+    // ON_EXIT_ABORT_BUDGET, as a killed pod's grace period is short) so that no parts are left behind.
+    Thread onExit = new Thread(() -> abort(key, uploadId, ON_EXIT_ABORT_BUDGET), "abort-upload-on-exit");
+    boolean hooked = shutdownHook(onExit, true);
     try {
       List<CompletedPart> parts = uploadParts(key, uploadId, file, size, part);
       parts.sort(Comparator.comparingInt(CompletedPart::partNumber));
@@ -97,6 +109,24 @@ final class S3Uploader {
       abort(key, uploadId);
       Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
       throw failures.io("failed to upload " + key + " to bucket " + bucket, cause);
+    } finally {
+      if (hooked) {
+        shutdownHook(onExit, false);
+      }
+    }
+  }
+
+  /** Adds or removes a shutdown hook; false when the JVM is already shutting down. */
+  private static boolean shutdownHook(Thread hook, boolean add) {
+    try {
+      if (add) {
+        Runtime.getRuntime().addShutdownHook(hook);
+      } else {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
     }
   }
 
@@ -165,9 +195,13 @@ final class S3Uploader {
    * may be a short outage, and an upload not aborted keeps its parts (and their cost) until someone cleans up.
    */
   private void abort(String key, String uploadId) {
+    abort(key, uploadId, abortBudget);
+  }
+
+  private void abort(String key, String uploadId, Duration budget) {
     // The SDK refuses to start a call on an interrupted thread, and this call must happen.
     boolean interrupted = Thread.interrupted();
-    long deadline = System.nanoTime() + abortBudget.toNanos();
+    long deadline = System.nanoTime() + budget.toNanos();
     long backoffMillis = 500;
     try {
       while (true) {

@@ -161,7 +161,10 @@ class S3ConnectionIT {
       roundTrip(secret, List.of(), requests, "proxied");
       // The proxy counts request lines in absolute form (GET http://...), which only a proxied client sends.
       int proxied = java.util.stream.Stream.of("GET", "HEAD", "PUT", "POST", "DELETE").mapToInt(proxy::requests).sum();
-      assertThat(proxied).isPositive().isEqualTo(requests.total());
+      // A request right after a PUT's body on the same connection (the read-back's HEAD) does not start a line
+      // of the stream, so the proxy may miss one per body sent (as CliS3IT notes); none is ever extra.
+      int bodies = requests.count("PutObject") + requests.count("UploadPart");
+      assertThat(proxied).isPositive().isBetween(requests.total() - bodies, requests.total());
     }
   }
 

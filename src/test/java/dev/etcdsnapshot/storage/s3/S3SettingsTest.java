@@ -149,6 +149,22 @@ class S3SettingsTest {
     "etcd-s3-proxy|proxy.example:3128|etcd-s3-proxy must be a proxy URL",
     "etcd-s3-proxy|ftp://proxy.example|etcd-s3-proxy must be a proxy URL",
     "etcd-s3-bucket|a/b|etcd-s3-bucket must be a bucket name",
+    "etcd-s3-bucket|ab|etcd-s3-bucket must be a bucket name: 3 to 63",
+    "etcd-s3-bucket|My_Backups|etcd-s3-bucket must be a bucket name: 3 to 63",
+    "etcd-s3-bucket|-backups|etcd-s3-bucket must be a bucket name: 3 to 63",
+    "etcd-s3-bucket|backups.|etcd-s3-bucket must be a bucket name: 3 to 63",
+    "etcd-s3-bucket|back..ups|etcd-s3-bucket must be a bucket name: no '..'",
+    "etcd-s3-bucket|192.168.1.10|etcd-s3-bucket must be a bucket name, not an IP address",
+    "etcd-s3-bucket|'backups '|etcd-s3-bucket has leading or trailing whitespace",
+    "etcd-s3-bucket|'backups\n'|etcd-s3-bucket has leading or trailing whitespace",
+    "etcd-s3-folder|.metadata|etcd-s3-folder must not contain a .metadata segment",
+    "etcd-s3-folder|prod/.metadata/|etcd-s3-folder must not contain a .metadata segment",
+    "etcd-s3-folder|a/./../../b|etcd-s3-folder must not climb above the bucket root",
+    "etcd-s3-folder|' prod'|etcd-s3-folder has leading or trailing whitespace",
+    "etcd-s3-endpoint|'minio:9000 '|etcd-s3-endpoint has leading or trailing whitespace",
+    "etcd-s3-endpoint|http://minio:70000|etcd-s3-endpoint port must be between 1 and 65535",
+    "etcd-s3-endpoint|minio:0|etcd-s3-endpoint port must be between 1 and 65535",
+    "etcd-s3-endpoint|http://minio:9000/prefix/|etcd-s3-endpoint must not contain a path",
     "etcd-s3-region|us east|etcd-s3-region must not contain whitespace",
     "etcd-s3-checksum|always|etcd-s3-checksum must be when_supported or when_required",
     "etcd-s3-endpoint|ftp://minio:21|etcd-s3-endpoint may only use the http or https scheme",
@@ -165,6 +181,29 @@ class S3SettingsTest {
   }
 
   @Test
+  void trailingWhitespaceIsRefusedWithoutEchoingTheValue() {
+    Map<String, String> secret = withCredentials();
+    secret.put(SECRET_KEY, SECRET + "\n");
+    assertThatThrownBy(() -> build(secret)).hasMessage(
+        "etcd-s3-secret-key has leading or trailing whitespace (a newline from echo?); remove it")
+        .hasMessageNotContaining(SECRET);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+    "prod|prod/n-1", "/prod|prod/n-1", "prod/|prod/n-1", "a//b|a/b/n-1", "./a/./b/.|a/b/n-1", "a/x/../b|a/b/n-1",
+    "/../a|a/n-1", "''|n-1", "/|n-1", "a/..|n-1",
+  })
+  void foldersNormaliseAsGoPathJoin(String folder, String key) {
+    Map<String, String> secret = withCredentials();
+    secret.put(FOLDER, folder);
+    S3Settings s = build(secret);
+    assertThat(dev.etcdsnapshot.storage.SnapshotLayout.s3Key(s.folder(), "n-1")).isEqualTo(key);
+    assertThat(dev.etcdsnapshot.storage.SnapshotLayout.s3MetadataKey(s.folder(), "n-1"))
+        .isEqualTo(key.contains("/") ? key.replace("/n-1", "/.metadata/n-1") : ".metadata/n-1");
+  }
+
+  @Test
   void brokenPemIsRefused() {
     Map<String, String> secret = withCredentials();
     secret.put(ENDPOINT_CA, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
@@ -173,31 +212,31 @@ class S3SettingsTest {
 
   @Test
   void credentialsComeInPairsAndAreNeverEchoed() {
-    assertInvalid(Map.of(BUCKET, "b", ACCESS_KEY, ACCESS), SECRET_KEY,
+    assertInvalid(Map.of(BUCKET, "bkt", ACCESS_KEY, ACCESS), SECRET_KEY,
         "etcd-s3-secret-key is required when etcd-s3-access-key is set");
-    assertInvalid(Map.of(BUCKET, "b", SECRET_KEY, SECRET), ACCESS_KEY,
+    assertInvalid(Map.of(BUCKET, "bkt", SECRET_KEY, SECRET), ACCESS_KEY,
         "etcd-s3-access-key is required when etcd-s3-secret-key is set");
-    assertInvalid(Map.of(BUCKET, "b", SESSION_TOKEN, TOKEN), SESSION_TOKEN,
+    assertInvalid(Map.of(BUCKET, "bkt", SESSION_TOKEN, TOKEN), SESSION_TOKEN,
         "etcd-s3-session-token requires etcd-s3-access-key and etcd-s3-secret-key");
   }
 
   @Test
   void endpointSchemeWinsOverInsecure() {
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT, "http://minio:9000")).plainHttp()).isTrue();
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT, "HTTP://minio:9000/")).endpoint()).isEqualTo("minio:9000");
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT, "https://minio:9000", INSECURE, "true")).plainHttp()).isFalse();
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT, "minio:9000", INSECURE, "true")).plainHttp()).isTrue();
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT, "minio:9000", INSECURE, "1")).endpointUri())
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT, "http://minio:9000")).plainHttp()).isTrue();
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT, "HTTP://minio:9000/")).endpoint()).isEqualTo("minio:9000");
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT, "https://minio:9000", INSECURE, "true")).plainHttp()).isFalse();
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT, "minio:9000", INSECURE, "true")).plainHttp()).isTrue();
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT, "minio:9000", INSECURE, "1")).endpointUri())
         .isEqualTo(URI.create("http://minio:9000"));
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT, "[::1]:9000")).endpointUri())
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT, "[::1]:9000")).endpointUri())
         .isEqualTo(URI.create("https://[::1]:9000"));
   }
 
   @Test
   void endpointWithUserInfoIsRefusedWithoutEchoingIt() {
-    assertThatThrownBy(() -> build(Map.of(BUCKET, "b", ENDPOINT, "https://user:hunter2@minio:9000")))
+    assertThatThrownBy(() -> build(Map.of(BUCKET, "bkt", ENDPOINT, "https://user:hunter2@minio:9000")))
         .isInstanceOf(InvalidS3SettingException.class).hasMessageNotContaining("hunter2");
-    assertThatThrownBy(() -> build(Map.of(BUCKET, "b", PROXY, "socks5://user:hunter2@proxy:1080")))
+    assertThatThrownBy(() -> build(Map.of(BUCKET, "bkt", PROXY, "socks5://user:hunter2@proxy:1080")))
         .isInstanceOf(InvalidS3SettingException.class).hasMessageNotContaining("hunter2");
   }
 
@@ -206,7 +245,6 @@ class S3SettingsTest {
     "s3.amazonaws.com, backups, auto, false",
     "s3.eu-west-1.amazonaws.com, backups, auto, false",
     "s3.amazonaws.com, my.dotted.bucket, auto, true",
-    "s3.amazonaws.com, Upper_Case, auto, true",
     "storage.googleapis.com, backups, auto, false",
     "oss-cn-hangzhou.aliyuncs.com, backups, auto, false",
     "minio.local:9000, backups, auto, true",
@@ -220,12 +258,12 @@ class S3SettingsTest {
 
   @Test
   void checksumsDefaultOffForNonAwsEndpoints() {
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT, "minio:9000")).checksum()).isEqualTo(ChecksumPolicy.WHEN_REQUIRED);
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT, "s3.us-west-2.amazonaws.com")).checksum())
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT, "minio:9000")).checksum()).isEqualTo(ChecksumPolicy.WHEN_REQUIRED);
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT, "s3.us-west-2.amazonaws.com")).checksum())
         .isEqualTo(ChecksumPolicy.WHEN_SUPPORTED);
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT, "minio:9000", CHECKSUM, "WHEN_SUPPORTED")).checksum())
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT, "minio:9000", CHECKSUM, "WHEN_SUPPORTED")).checksum())
         .isEqualTo(ChecksumPolicy.WHEN_SUPPORTED);
-    assertThat(build(Map.of(BUCKET, "b", CHECKSUM, "when_required")).checksum())
+    assertThat(build(Map.of(BUCKET, "bkt", CHECKSUM, "when_required")).checksum())
         .isEqualTo(ChecksumPolicy.WHEN_REQUIRED);
   }
 
@@ -234,28 +272,28 @@ class S3SettingsTest {
     TestCertificates other = TestCertificates.generate("other");
     String b64 = Base64.getEncoder().encodeToString(CERTS.caPem().getBytes(StandardCharsets.UTF_8));
     Path file = Files.writeString(tmp.resolve("ca.pem"), other.caPem());
-    S3Settings s = build(Map.of(BUCKET, "b", ENDPOINT_CA, b64 + " " + file));
+    S3Settings s = build(Map.of(BUCKET, "bkt", ENDPOINT_CA, b64 + " " + file));
     assertThat(s.caCertificates()).containsExactly(CERTS.caCertificate(), other.caCertificate());
-    assertThat(build(Map.of(BUCKET, "b", ENDPOINT_CA, CERTS.caPem() + other.caPem())).caCertificates())
+    assertThat(build(Map.of(BUCKET, "bkt", ENDPOINT_CA, CERTS.caPem() + other.caPem())).caCertificates())
         .hasSize(2);
   }
 
   @Test
   void skipSslVerifyWinsOverABrokenCa() {
-    S3Settings s = build(Map.of(BUCKET, "b", SKIP_SSL_VERIFY, "true", ENDPOINT_CA, "garbage"));
+    S3Settings s = build(Map.of(BUCKET, "bkt", SKIP_SSL_VERIFY, "true", ENDPOINT_CA, "garbage"));
     assertThat(s.skipSslVerify()).isTrue();
     assertThat(s.caCertificates()).isEmpty();
   }
 
   @Test
   void badCaBundleFromTheConfigMapNamesTheConfigMapKey() {
-    assertThatThrownBy(() -> S3Settings.fromSecret(Map.of(BUCKET, "b", ENDPOINT_CA_NAME, "cm"), List.of("junk")))
+    assertThatThrownBy(() -> S3Settings.fromSecret(Map.of(BUCKET, "bkt", ENDPOINT_CA_NAME, "cm"), List.of("junk")))
         .isInstanceOfSatisfying(InvalidS3SettingException.class, e -> assertThat(e.key()).isEqualTo(ENDPOINT_CA_NAME));
   }
 
   @Test
   void proxyNoneDisablesEnvironmentProxies() {
-    S3Settings s = build(Map.of(BUCKET, "b", PROXY, "none"));
+    S3Settings s = build(Map.of(BUCKET, "bkt", PROXY, "none"));
     assertThat(s.proxyDisabled()).isTrue();
     assertThat(s.proxy()).isEmpty();
   }
@@ -269,7 +307,7 @@ class S3SettingsTest {
     assertThat(text).doesNotContain(ACCESS, SECRET, TOKEN, "pr0xyPassw0rd", "proxyuser")
         .contains("accessKey=<redacted>", "secretKey=<redacted>", "sessionToken=<redacted>",
             "proxy=http://proxy:3128", "bucket=backups", "timeout=5m0s");
-    assertThat(build(Map.of(BUCKET, "b")).toString()).contains("accessKey=<unset>");
+    assertThat(build(Map.of(BUCKET, "bkt")).toString()).contains("accessKey=<unset>");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
+import dev.etcdsnapshot.testing.GatedProxy;
 import dev.etcdsnapshot.testing.LogCapture;
 import dev.etcdsnapshot.testing.RequestCounter;
 import dev.etcdsnapshot.testing.S3Server;
@@ -307,6 +308,35 @@ class S3SnapshotStoreIT {
       System.clearProperty("aws.accessKeyId");
       System.clearProperty("aws.secretAccessKey");
       System.clearProperty("aws.disableEc2Metadata");
+    }
+  }
+
+  @Test
+  void downloadIsPrivateWhateverTheUmaskAndRetriesABoundedNumberOfConnectionResets() throws Exception {
+    Path snapshot = TestSnapshots.writeMiB(tmp.resolve("on-demand-node1-1700000500"), 3, 1);
+    try (GatedProxy proxy = new GatedProxy(server.port());
+        S3SnapshotStore store = S3SnapshotStore.builder(S3Settings.builder().secret(server.secret(BUCKET))
+            .set(S3Settings.FOLDER, "resets").set(S3Settings.PROXY, proxy.url()).build()).build()) {
+      store.put(snapshot, metadata("on-demand-node1-1700000500", "node1", Map.of()));
+
+      // Directories the download creates are 0700 (the test's umask would give 0755), the file 0600.
+      Path dir = tmp.resolve("fresh/snapshots");
+      proxy.resetResponses(S3Downloads.ATTEMPTS - 1, 256 * 1024);
+      Path downloaded = store.download("on-demand-node1-1700000500", dir, part -> {});
+      assertThat(downloaded).hasSameBinaryContentAs(snapshot);
+      assertThat(Files.getPosixFilePermissions(downloaded)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+      assertThat(Files.getPosixFilePermissions(dir.getParent()))
+          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+
+      Path other = Files.createDirectories(tmp.resolve("other"));
+      proxy.resetResponses(100, 256 * 1024); // every connection, pooled ones included
+      assertThatThrownBy(() -> store.download("on-demand-node1-1700000500", other, part -> {}))
+          .hasMessageStartingWith("failed to download resets/on-demand-node1-1700000500 from bucket snapshots: "
+              + "the connection broke off " + S3Downloads.ATTEMPTS + " times");
+      try (var left = Files.list(other)) {
+        assertThat(left).as("no .part, no partial snapshot").isEmpty();
+      }
     }
   }
 
