@@ -56,7 +56,9 @@ public final class ContentVerifier {
       KvHash kv = KvHash.index(content); // walks every bucket: the structure check is the first pass
       long revision = kv.revision();
       if (revision == 0) {
-        return verdict(ContentProof.Outcome.UNREADABLE, 0, 0, 0, -1, "snapshot holds no key revisions");
+        // An etcd that was never written to: a valid snapshot with nothing to compare (HashKV(0) would mean "now").
+        return verdict(ContentProof.Outcome.UNAVAILABLE, 0, 0, 0, -1,
+            "content not verified: the snapshot holds no key revisions (an etcd never written to)");
       }
       MemberKvHash.Answer answer;
       try {

@@ -132,7 +132,8 @@ class ChartValuesTest {
 
     JsonNode rules = m.get("PrometheusRule", NAME).at("/spec/groups/0/rules");
     assertThat(rules.findValuesAsText("alert")).containsExactly("EtcdSnapshotFailing", "EtcdSnapshotStale",
-        "EtcdSnapshotNeverSucceeded", "EtcdSnapshotRetentionFailing");
+        "EtcdSnapshotNeverSucceeded", "EtcdSnapshotRetentionFailing",
+        "EtcdSnapshotContentUnverified", "EtcdSnapshotContentMismatch");
     // Every stage but retention, config (a broken S3 Secret) included; retention has its own alert.
     assertThat(rules.get(0).path("expr").asText())
         .contains("etcd_snapshot_failures_total{stage!=\"retention\"}[6h]", "by (node, storage, stage)");
