@@ -59,7 +59,7 @@ final class S3Downloads {
         // exiting anyway
       }
     }, "download-cleanup");
-    boolean hooked = hook(cleanup, true);
+    boolean hooked = ShutdownHooks.add(cleanup);
     try {
       fetch(key, part);
       check.check(part);
@@ -74,7 +74,7 @@ final class S3Downloads {
     } finally {
       Files.deleteIfExists(part);
       if (hooked) {
-        hook(cleanup, false);
+        ShutdownHooks.remove(cleanup);
       }
     }
   }
@@ -131,19 +131,6 @@ final class S3Downloads {
     }
   }
 
-  /** Adds or removes a shutdown hook; false when the JVM is already shutting down. */
-  private static boolean hook(Thread hook, boolean add) {
-    try {
-      if (add) {
-        Runtime.getRuntime().addShutdownHook(hook);
-      } else {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      }
-      return true;
-    } catch (IllegalStateException e) {
-      return false;
-    }
-  }
 
   /** A read of the response body failed: the connection, not the disk. */
   private static final class BodyBrokenOff extends IOException {

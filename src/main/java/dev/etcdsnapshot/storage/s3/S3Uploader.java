@@ -95,7 +95,7 @@ final class S3Uploader {
     // SIGTERM/SIGINT end the process without unwinding this thread: a shutdown hook aborts the upload (within
     // ON_EXIT_ABORT_BUDGET, as a killed pod's grace period is short) so that no parts are left behind.
     Thread onExit = new Thread(() -> abort(key, uploadId, ON_EXIT_ABORT_BUDGET), "abort-upload-on-exit");
-    boolean hooked = shutdownHook(onExit, true);
+    boolean hooked = ShutdownHooks.add(onExit);
     try {
       List<CompletedPart> parts = uploadParts(key, uploadId, file, size, part);
       parts.sort(Comparator.comparingInt(CompletedPart::partNumber));
@@ -111,24 +111,11 @@ final class S3Uploader {
       throw failures.io("failed to upload " + key + " to bucket " + bucket, cause);
     } finally {
       if (hooked) {
-        shutdownHook(onExit, false);
+        ShutdownHooks.remove(onExit);
       }
     }
   }
 
-  /** Adds or removes a shutdown hook; false when the JVM is already shutting down. */
-  private static boolean shutdownHook(Thread hook, boolean add) {
-    try {
-      if (add) {
-        Runtime.getRuntime().addShutdownHook(hook);
-      } else {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      }
-      return true;
-    } catch (IllegalStateException e) {
-      return false;
-    }
-  }
 
   private List<CompletedPart> uploadParts(String key, String uploadId, Path file, long size, long part)
       throws InterruptedException, IOException {
