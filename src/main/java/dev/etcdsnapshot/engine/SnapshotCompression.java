@@ -77,6 +77,22 @@ public final class SnapshotCompression {
     return zip;
   }
 
+  /**
+   * "{@code <file>: not a k3s snapshot zip: <why>}" for a zip that {@link java.util.zip} cannot read (not a zip,
+   * truncated, a bad CRC) or that is not exactly one entry; one line, whatever {@code cause} said or did not say.
+   */
+  static IOException notASnapshotZip(Object file, IOException cause) {
+    String why = cause.getMessage();
+    if (cause instanceof java.io.EOFException) {
+      why = "truncated (" + (why == null ? "unexpected end of file" : why) + ")";
+    } else if (why != null && why.endsWith(": no entry")) {
+      why = why + " (an empty archive, or not a zip file at all)";
+    } else if (why == null) {
+      why = cause.getClass().getSimpleName();
+    }
+    return new IOException(file + ": not a k3s snapshot zip: " + why.replace('\n', ' '), cause);
+  }
+
   /** Refuses a second entry once the first has been read. */
   public static void requireNoMoreEntries(ZipInputStream zip) throws IOException {
     if (zip.getNextEntry() != null) {

@@ -28,13 +28,20 @@ public final class SnapshotIntegrity {
 
   private SnapshotIntegrity() {}
 
-  /** Checks a raw snapshot file, or the single entry of a {@code .zip} one. */
+  /**
+   * Checks a raw snapshot file, or the single entry of a {@code .zip} one.
+   *
+   * @throws IOException for a {@code .zip} that cannot be read as one: "{@code <file>: not a k3s snapshot zip: <why>}"
+   */
   public static IntegrityReport verify(Path file) throws IOException {
+    boolean zipped = file.getFileName().toString().endsWith(".zip");
     try (InputStream in = Files.newInputStream(file)) {
-      if (file.getFileName().toString().endsWith(".zip")) {
+      if (zipped) {
         return verifyZipped(in);
       }
       return verify(in);
+    } catch (IOException e) {
+      throw zipped && Files.isRegularFile(file) ? SnapshotCompression.notASnapshotZip(file, e) : e;
     }
   }
 

@@ -122,6 +122,24 @@ class CliIT {
   }
 
   @Test
+  void savesFromAnEtcdListeningOnIpv6LoopbackOnly() throws Exception {
+    try (EtcdCluster v6 = EtcdCluster.startOnIpv6Loopback()) {
+      String url = v6.member(0).clientUrl();
+      assertThat(url).startsWith("http://[::1]:");
+      v6.member(0).etcdctl("put", "/v6/key", "over-ipv6");
+
+      CliRun save = CliRun.of("save", "--endpoints", url, "--dir", dir.toString(), "--node-name", "v6");
+
+      assertThat(save.code()).as(save.err()).isZero();
+      assertThat(save.out()).matches("Snapshot on-demand-v6-\\d+ saved\\.\n");
+      String name = save.out().substring("Snapshot ".length(), save.out().indexOf(" saved."));
+      assertThat(files()).containsExactly(name);
+      assertThat(Files.readAllBytes(dir.resolve(name))).asString(StandardCharsets.ISO_8859_1).contains("over-ipv6");
+      assertThat(CliRun.of("verify", "--dir", dir.toString(), name).code()).isZero();
+    }
+  }
+
+  @Test
   void unreachableEtcdIsOneLine() throws Exception {
     CliRun save = CliRun.of("save", "--endpoints", "http://127.0.0.1:1", "--dir", dir.toString(), "--node-name", "n1");
     assertThat(save.code()).isEqualTo(1);

@@ -273,6 +273,36 @@ class CliTest {
   }
 
   @Test
+  void verifyOfACorruptOrNonZipZipIsOneLineNamingTheFile() throws Exception {
+    Path notZip = dir.resolve("on-demand-n1-2.zip");
+    Files.write(notZip, SnapshotIntegrityTestData.snapshotBytes(1));
+    Path good = tmp.resolve("good.zip");
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(good))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("on-demand-n1-3"));
+      zip.write(SnapshotIntegrityTestData.snapshotBytes(64));
+    }
+    byte[] bytes = Files.readAllBytes(good);
+    Path truncated = dir.resolve("on-demand-n1-3.zip");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path garbled = dir.resolve("on-demand-n1-4.zip");
+    bytes[60] ^= (byte) 0xff;
+    bytes[61] ^= (byte) 0xff;
+    Files.write(garbled, bytes);
+
+    for (Path bad : List.of(notZip, truncated, garbled)) {
+      CliRun verify = run("verify", "--dir", dir.toString(), bad.getFileName().toString());
+      assertThat(verify.code()).as(verify.err()).isEqualTo(1);
+      assertThat(verify.errLines()).as(bad.toString()).singleElement().asString()
+          .startsWith(bad + ": not a k3s snapshot zip: ").doesNotContain("Exception", "\tat ");
+      assertThat(verify.out()).isEmpty();
+    }
+    assertThat(run("verify", "--dir", dir.toString(), notZip.getFileName().toString()).err())
+        .contains("no entry (an empty archive, or not a zip file at all)");
+    assertThat(run("verify", "--dir", dir.toString(), truncated.getFileName().toString()).err())
+        .contains(": not a k3s snapshot zip: truncated (");
+  }
+
+  @Test
   void saveRefusesBadInputBeforeConnecting() {
     assertThat(run("save", "--dir", dir.toString(), "--name", "../x").errLines()).singleElement().asString()
         .startsWith("invalid snapshot name \"../x\"");

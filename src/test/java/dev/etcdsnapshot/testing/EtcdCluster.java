@@ -50,11 +50,24 @@ public final class EtcdCluster implements AutoCloseable {
    * client certificates signed by its CA; {@code null} for plain HTTP.
    */
   public static EtcdCluster start(int size, EtcdTls tls) throws IOException, InterruptedException {
+    return start(size, tls, java.net.InetAddress.getLoopbackAddress());
+  }
+
+  /**
+   * Starts one plain-HTTP member listening on the IPv6 loopback only, so its client URL is
+   * {@code http://[::1]:<port>}; fails (does not skip) when the machine has no ::1.
+   */
+  public static EtcdCluster startOnIpv6Loopback() throws IOException, InterruptedException {
+    return start(1, null, java.net.InetAddress.getByName("::1"));
+  }
+
+  private static EtcdCluster start(int size, EtcdTls tls, java.net.InetAddress address)
+      throws IOException, InterruptedException {
     EtcdProcess.requireBinaries();
     EtcdCluster cluster = new EtcdCluster(Files.createTempDirectory("etcd-it-"), tls);
     try {
       for (int i = 0; i < size; i++) {
-        cluster.members.add(new EtcdProcess("m" + i, cluster.baseDir, tls));
+        cluster.members.add(new EtcdProcess("m" + i, cluster.baseDir, tls, address));
       }
       String initial = cluster.initialCluster(cluster.members);
       for (EtcdProcess m : cluster.members) {

@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One real {@code etcd} member process on 127.0.0.1 with random client and peer ports, for tests. Members are
+ * One real {@code etcd} member process on 127.0.0.1 (or on [::1], see {@link EtcdCluster#startOnIpv6Loopback}) with
+ * random client and peer ports, for tests. Members are
  * started through {@link EtcdCluster}, which owns their temporary directories and stops every process it started.
  *
  * <p>{@link #requireBinaries()} skips the calling test when {@code etcd}/{@code etcdctl} are not on the PATH, except
@@ -32,12 +33,20 @@ public final class EtcdProcess {
   private final Path dataDir;
   private final Path logFile;
   private final EtcdTls tls;
+  private final String host;
   private Process process;
 
   EtcdProcess(String name, Path baseDir, EtcdTls tls) throws IOException {
+    this(name, baseDir, tls, InetAddress.getLoopbackAddress());
+  }
+
+  /** A member listening on {@code address} only: 127.0.0.1, or ::1 for IPv6 endpoints. */
+  EtcdProcess(String name, Path baseDir, EtcdTls tls, InetAddress address) throws IOException {
     this.name = name;
-    this.clientPort = freePort();
-    this.peerPort = freePort();
+    this.host = address.isLoopbackAddress() && address instanceof java.net.Inet6Address ? "[::1]"
+        : address.getHostAddress();
+    this.clientPort = freePort(address);
+    this.peerPort = freePort(address);
     this.dataDir = baseDir.resolve(name + ".etcd");
     this.logFile = baseDir.resolve(name + ".log");
     this.tls = tls;
@@ -68,14 +77,14 @@ public final class EtcdProcess {
     return name;
   }
 
-  /** {@code http(s)://127.0.0.1:<client port>}. */
+  /** {@code http(s)://127.0.0.1:<client port>} (or {@code http(s)://[::1]:<client port>}). */
   public String clientUrl() {
-    return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+    return (tls == null ? "http" : "https") + "://" + host + ":" + clientPort;
   }
 
   /** {@code http://127.0.0.1:<peer port>}; peers talk plain HTTP even when clients use TLS. */
   public String peerUrl() {
-    return "http://127.0.0.1:" + peerPort;
+    return "http://" + host + ":" + peerPort;
   }
 
   /** The member's data directory. */
@@ -179,8 +188,8 @@ public final class EtcdProcess {
     return new String(out, StandardCharsets.UTF_8);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  private static int freePort(InetAddress address) throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, address)) {
       return socket.getLocalPort();
     }
   }

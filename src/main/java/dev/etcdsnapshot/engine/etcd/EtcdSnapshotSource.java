@@ -198,7 +198,7 @@ public final class EtcdSnapshotSource implements SnapshotSource, MemberKvHash, A
   private synchronized Client client() {
     if (client == null) {
       ClientBuilder builder = Client.builder()
-          .endpoints(endpoint)
+          .target(target(endpoint))
           .connectTimeout(settings.connectTimeout())
           .keepaliveTime(KEEPALIVE_TIME)
           .keepaliveTimeout(KEEPALIVE_TIMEOUT)
@@ -212,6 +212,16 @@ public final class EtcdSnapshotSource implements SnapshotSource, MemberKvHash, A
       client = builder.build();
     }
     return client;
+  }
+
+  /**
+   * jetcd's {@code endpoints(URI)} makes the gRPC target {@code ip:///host:port}, which gRPC refuses for an IPv6
+   * host ("Illegal character in path": {@code [} and {@code ]} are not allowed in a URI path). Its {@code ip}
+   * resolver reads the decoded path, so the brackets are sent percent-encoded and arrive as {@code [::1]:2379}.
+   */
+  static String target(URI endpoint) {
+    String host = endpoint.getHost().replace("[", "%5B").replace("]", "%5D");
+    return "ip:///" + host + ":" + endpoint.getPort();
   }
 
   private SslContext sslContext() {
