@@ -71,6 +71,10 @@ public final class SnapshotDownload {
     try (InputStream in = Files.newInputStream(part)) {
       report = zipped ? SnapshotIntegrity.verifyZipped(in) : SnapshotIntegrity.verify(in);
     } catch (IOException e) {
+      if (zipped) {
+        // One wording for a bad zip wherever it is read: "<file>: not a k3s snapshot zip: <why>".
+        throw SnapshotCompression.notASnapshotZip("downloaded snapshot " + fileName, e);
+      }
       throw new IOException("downloaded snapshot " + fileName + " is corrupt: " + e.getMessage(), e);
     }
     if (!report.ok()) {

@@ -220,6 +220,17 @@ class CliS3IT {
       assertThat(list(empty)).as("no snapshot, no .part").isEmpty();
       assertThat(empty.resolveSibling(".metadata").resolve(name)).doesNotExist();
     }
+
+    // A ".zip" object that is no zip at all (here: a raw snapshot under a zip's name) is named as such.
+    String notZip = "etcd-snapshot-n7-1700000001.zip";
+    put("dl/" + notZip, Files.readAllBytes(good));
+    Path empty = tmp.resolve("empty-not-zip/snapshots");
+    CliRun refusedZip = CliRun.of(withS3("download", notZip, "--dir", empty.toString(), "--unzip",
+        "--s3-folder", "dl"));
+    assertThat(refusedZip.code()).isEqualTo(1);
+    assertThat(refusedZip.err()).startsWith("downloaded snapshot " + notZip + ": not a k3s snapshot zip: ")
+        .doesNotContain("Exception").hasLineCount(1);
+    assertThat(list(empty)).as("no snapshot, no .part").isEmpty();
   }
 
   private static void put(String key, byte[] content) {
