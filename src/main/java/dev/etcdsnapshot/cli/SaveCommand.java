@@ -9,6 +9,7 @@ import dev.etcdsnapshot.engine.SnapshotFailure;
 import dev.etcdsnapshot.engine.SnapshotZipWriter;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
+import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import dev.etcdsnapshot.storage.s3.S3Settings;
@@ -88,7 +89,21 @@ public final class SaveCommand implements Callable<Integer> {
           ? "; the local snapshot " + store.pathOf(result.fileName()) + " is kept" : "";
       spec.commandLine().getErr().println(failure.message() + kept);
     }
+    if (s3Settings != null && result.savedLocally()) {
+      spec.commandLine().getOut().println(whereCopiesAre(result, store));
+    }
     return result.succeeded() ? 0 : 1;
+  }
+
+  /**
+   * With {@code --s3}, one line after k3s's "saved." lines: where each copy of the snapshot is, so nobody has to
+   * work out from two identical lines whether the S3 copy exists. An S3 copy is only listed once its read-back passed.
+   */
+  static String whereCopiesAre(SaveResult result, LocalSnapshotStore store) {
+    String s3 = result.created().stream().filter(c -> c.kind() == StorageKind.S3).map(StoredSnapshot::location)
+        .findFirst().map(l -> "S3 copy " + l + " (read back and checked)")
+        .orElse("no S3 copy (the upload failed, see above)");
+    return "Copies of " + result.fileName() + ": local " + store.pathOf(result.fileName()) + "; " + s3 + ".";
   }
 
   /** The token fingerprint, read before etcd is touched: a wrong --token-file costs no snapshot. */

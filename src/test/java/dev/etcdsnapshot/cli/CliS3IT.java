@@ -73,8 +73,11 @@ class CliS3IT {
     CliRun save = run("save", "--name", "etcd-snapshot", "--etcd-snapshot-compress", "--node-name", "n1",
         "--s3-folder", "cli");
     assertThat(save.code()).as(save.err()).isZero();
-    assertThat(save.out()).matches("(Snapshot etcd-snapshot-n1-\\d+\\.zip saved\\.\n){2}");
     String name = save.out().substring("Snapshot ".length(), save.out().indexOf(" saved."));
+    assertThat(save.out()).as("k3s's lines, then once where each copy is")
+        .isEqualTo(("Snapshot " + name + " saved.\n").repeat(2) + "Copies of " + name + ": local "
+            + dir.resolve(name) + "; S3 copy s3://" + BUCKET + "/cli/" + name + " (read back and checked).\n");
+    assertThat(name).matches("etcd-snapshot-n1-\\d+\\.zip");
     assertThat(objects("cli/")).extracting(S3Object::key).containsExactly("cli/" + name);
     assertThat(server.client().headObject(h -> h.bucket(BUCKET).key("cli/" + name)).metadata())
         .containsEntry("k3s-node-name", "n1")
@@ -125,6 +128,8 @@ class CliS3IT {
     assertThat(dir.resolve(name)).exists();
     assertThat(save.err()).contains("failed to upload snapshot " + name + ": bucket no-such-bucket does not exist")
         .contains("the local snapshot " + dir.resolve(name) + " is kept");
+    assertThat(save.out()).endsWith("Copies of " + name + ": local " + dir.resolve(name)
+        + "; no S3 copy (the upload failed, see above).\n");
   }
 
   @Test
@@ -323,7 +328,9 @@ class CliS3IT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).matches("(Snapshot on-demand-jar-\\d+ saved\\.\n){2}").doesNotContain(S3Server.SECRET_KEY);
+    assertThat(out).matches("(Snapshot on-demand-jar-\\d+ saved\\.\n){2}Copies of on-demand-jar-\\d+: local .*; S3 copy "
+        + "s3://" + BUCKET + "/jar/on-demand-jar-\\d+ \\(read back and checked\\)\\.\n")
+        .doesNotContain(S3Server.SECRET_KEY);
     assertThat(objects("jar/")).hasSize(1);
   }
 
