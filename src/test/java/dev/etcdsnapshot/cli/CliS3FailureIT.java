@@ -69,7 +69,8 @@ class CliS3FailureIT {
     }
 
     assertThat(run.code()).as(run.err()).isEqualTo(1);
-    Matcher saved = Pattern.compile("Snapshot (etcd-snapshot-n1-\\d+) saved\\.\n").matcher(run.out());
+    Matcher saved = Pattern.compile("Snapshot (etcd-snapshot-n1-\\d+) saved\\.\nCopies of \\1: local .*; no S3 copy "
+        + "\\(the upload failed, see above\\)\\.\n").matcher(run.out());
     assertThat(saved.matches()).as(run.out()).isTrue();
     String name = saved.group(1);
     Path local = dir.resolve(name);
