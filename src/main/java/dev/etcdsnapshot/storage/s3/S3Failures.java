@@ -53,13 +53,35 @@ final class S3Failures {
     return scrub(r);
   }
 
-  /** Removes every configured credential value from a text. */
+  /**
+   * Removes every configured credential value from a text, wherever it stands as a whole token (no letter or digit
+   * right before or after it): a short credential such as {@code admin} is cut from {@code user admin} but leaves
+   * {@code administrator} as it was. Longer values go first, so no piece of a credential that contains another is
+   * left behind.
+   */
   String scrub(String text) {
     String out = text;
-    for (String secret : secrets) {
-      out = out.replace(secret, "<redacted>");
+    List<String> longestFirst = new ArrayList<>(secrets);
+    longestFirst.sort((a, b) -> Integer.compare(b.length(), a.length()));
+    for (String secret : longestFirst) {
+      out = cut(out, secret);
     }
     return out;
+  }
+
+  private static String cut(String text, String secret) {
+    StringBuilder out = new StringBuilder(text.length());
+    int from = 0;
+    for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+      int end = at + secret.length();
+      boolean whole = (at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1)))
+          && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)));
+      if (whole && at >= from) {
+        out.append(text, from, at).append("<redacted>");
+        from = end;
+      }
+    }
+    return out.append(text, from, text.length()).toString();
   }
 
   static boolean notFound(Throwable e) {
