@@ -1,6 +1,6 @@
 package dev.etcdsnapshot.cli;
 
-import dev.etcdsnapshot.engine.Messages;
+import dev.etcdsnapshot.engine.file.Messages;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.logging.Level;

@@ -3,7 +3,7 @@ package dev.etcdsnapshot.cli;
 import dev.etcdsnapshot.config.OperatorConfig;
 import dev.etcdsnapshot.config.PodEnvironment;
 import dev.etcdsnapshot.config.TokenFile;
-import dev.etcdsnapshot.engine.SnapshotZipWriter;
+import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.operator.OperatorRuntime;
 import dev.etcdsnapshot.storage.s3.GoDuration;

@@ -6,7 +6,7 @@ import dev.etcdsnapshot.engine.SaveRequest;
 import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.SnapshotFailure;
-import dev.etcdsnapshot.engine.SnapshotZipWriter;
+import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
 import dev.etcdsnapshot.storage.StorageKind;

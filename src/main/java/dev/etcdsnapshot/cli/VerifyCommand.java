@@ -2,7 +2,7 @@ package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.engine.ContentProof;
 import dev.etcdsnapshot.engine.ContentVerifier;
-import dev.etcdsnapshot.engine.IntegrityReport;
+import dev.etcdsnapshot.engine.file.IntegrityReport;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
 import java.io.IOException;

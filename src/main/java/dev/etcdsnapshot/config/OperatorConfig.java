@@ -1,6 +1,6 @@
 package dev.etcdsnapshot.config;
 
-import dev.etcdsnapshot.engine.SnapshotZipWriter;
+import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.model.Flavor;
 import java.nio.file.Path;

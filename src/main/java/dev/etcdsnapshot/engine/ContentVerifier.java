@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.engine.file.IntegrityReport;
 import dev.etcdsnapshot.engine.content.KvHash;
 import dev.etcdsnapshot.engine.content.SnapshotContent;
 import dev.etcdsnapshot.engine.content.SnapshotFormatException;

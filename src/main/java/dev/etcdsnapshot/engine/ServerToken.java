@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,9 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.engine.file.IntegrityReport;
+import dev.etcdsnapshot.engine.file.Messages;
+import dev.etcdsnapshot.engine.file.SnapshotCompression;
+import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import dev.etcdsnapshot.storage.SnapshotLayout;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.engine.file.IntegrityReport;
+import dev.etcdsnapshot.engine.file.Messages;
+import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.storage.SnapshotStore;

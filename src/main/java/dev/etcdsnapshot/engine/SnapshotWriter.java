@@ -1,5 +1,11 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.engine.file.GrowingFile;
+import dev.etcdsnapshot.engine.file.IntegrityReport;
+import dev.etcdsnapshot.engine.file.Messages;
+import dev.etcdsnapshot.engine.file.SnapshotCompression;
+import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
+import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.storage.SnapshotLayout;
 import dev.etcdsnapshot.storage.local.PrivateFiles;
 import java.io.IOException;

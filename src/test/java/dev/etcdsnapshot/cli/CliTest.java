@@ -2,7 +2,7 @@ package dev.etcdsnapshot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.etcdsnapshot.engine.SnapshotIntegrityTestData;
+import dev.etcdsnapshot.engine.file.SnapshotIntegrityTestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

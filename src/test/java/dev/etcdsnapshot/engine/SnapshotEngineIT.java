@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

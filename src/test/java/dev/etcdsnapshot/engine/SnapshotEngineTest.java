@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.engine.file.SnapshotIntegrityTestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +37,7 @@ class SnapshotEngineTest {
     @Override
     public long writeTo(OutputStream out) throws IOException {
       try {
-        byte[] bytes = SnapshotIntegrityTest.snapshotBytes(2);
+        byte[] bytes = SnapshotIntegrityTestData.snapshotBytes(2);
         out.write(bytes);
         return bytes.length;
       } catch (IOException e) {
@@ -342,7 +343,7 @@ class SnapshotEngineTest {
 
   private static byte[] pages(int pages) {
     try {
-      return SnapshotIntegrityTest.snapshotBytes(pages);
+      return SnapshotIntegrityTestData.snapshotBytes(pages);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -1,8 +1,8 @@
 package dev.etcdsnapshot.engine.content;
 
-import dev.etcdsnapshot.engine.IntegrityReport;
-import dev.etcdsnapshot.engine.SnapshotCompression;
-import dev.etcdsnapshot.engine.SnapshotIntegrity;
+import dev.etcdsnapshot.engine.file.IntegrityReport;
+import dev.etcdsnapshot.engine.file.SnapshotCompression;
+import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -6,7 +6,7 @@ import dev.etcdsnapshot.engine.SaveRequest;
 import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
-import dev.etcdsnapshot.engine.SnapshotIntegrity;
+import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import dev.etcdsnapshot.engine.SnapshotNames;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import dev.etcdsnapshot.testing.EtcdCluster;

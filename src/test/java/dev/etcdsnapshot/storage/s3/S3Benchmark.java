@@ -134,7 +134,7 @@ class S3Benchmark {
     BenchmarkLog.append("s3-save", List.of(String.join(" | ", "", now(),
         String.format("%.0f MiB", db / (double) (1L << 20)),
         b.format("%.2f") + " s",
-        d.format("%.2f") + " s at the default (" + dev.etcdsnapshot.engine.SnapshotZipWriter.threadsForCommand()
+        d.format("%.2f") + " s at the default (" + dev.etcdsnapshot.engine.file.SnapshotZipWriter.threadsForCommand()
             + " threads); " + t.format("%.2f") + " s with `--compress-threads 1`",
         String.format("**%.2f×**; **%.2f×**", d.median() / b.median(), t.median() / b.median()),
         String.format("%.1f vs %.1f MiB", ours / (double) (1L << 20), infoZip / (double) (1L << 20)),

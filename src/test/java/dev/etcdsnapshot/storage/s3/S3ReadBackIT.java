@@ -3,7 +3,7 @@ package dev.etcdsnapshot.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.etcdsnapshot.engine.SnapshotZipWriter;
+import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;

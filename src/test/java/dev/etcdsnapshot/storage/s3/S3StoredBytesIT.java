@@ -2,7 +2,7 @@ package dev.etcdsnapshot.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.etcdsnapshot.engine.SnapshotZipWriter;
+import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.testing.S3Server;
 import dev.etcdsnapshot.testing.S3rverServer;

@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.engine;
+package dev.etcdsnapshot.engine.file;
 
 /** Snapshot-shaped test bytes for tests outside this package. */
 public final class SnapshotIntegrityTestData {

@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.engine;
+package dev.etcdsnapshot.engine.file;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -138,7 +138,7 @@ public final class SnapshotIntegrity {
     }
   }
 
-  static MessageDigest sha256() {
+  public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

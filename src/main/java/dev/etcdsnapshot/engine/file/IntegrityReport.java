@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.engine;
+package dev.etcdsnapshot.engine.file;
 
 /**
  * What {@link SnapshotIntegrity} found in a snapshot: facts that do not depend on the etcd revision.

@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.engine;
+package dev.etcdsnapshot.engine.file;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,19 +14,19 @@ import java.nio.file.StandardOpenOption;
  * arrives, with the file itself (the page cache) as the buffer between the two. etcd is thus released at the
  * speed of the disk, not of compression, and memory does not grow when compression is the slower of the two.
  */
-final class GrowingFile {
+public final class GrowingFile {
 
   private final Path path;
   private long published;
   private boolean complete;
   private IOException failure;
 
-  GrowingFile(Path path) {
+  public GrowingFile(Path path) {
     this.path = path;
   }
 
   /** Wraps the writer's stream: every byte written to it becomes readable once {@code write} returns. */
-  OutputStream publishing(OutputStream out) {
+  public OutputStream publishing(OutputStream out) {
     return new OutputStream() {
       private long written;
 
@@ -51,7 +51,7 @@ final class GrowingFile {
   }
 
   /** The writer is done and every byte is in the file: the reader sees the end of the stream. */
-  synchronized void complete() {
+  public synchronized void complete() {
     complete = true;
     notifyAll();
   }
@@ -61,7 +61,7 @@ final class GrowingFile {
    *
    * @return true when this was the first cause, false when the other side had already abandoned the file
    */
-  synchronized boolean abandon(IOException cause) {
+  public synchronized boolean abandon(IOException cause) {
     notifyAll();
     if (failure == null) {
       failure = cause;
@@ -71,7 +71,7 @@ final class GrowingFile {
   }
 
   /** A stream of the file's bytes that waits for the writer, ends when it completes, fails when it is abandoned. */
-  InputStream reader() throws IOException {
+  public InputStream reader() throws IOException {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
     return new InputStream() {
       private long position;

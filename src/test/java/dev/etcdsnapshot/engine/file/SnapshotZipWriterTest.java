@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.engine;
+package dev.etcdsnapshot.engine.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.engine;
+package dev.etcdsnapshot.engine.file;
 
 import dev.etcdsnapshot.storage.SnapshotLayout;
 import dev.etcdsnapshot.storage.local.PrivateFiles;
@@ -34,7 +34,7 @@ public final class SnapshotCompression {
    * @param published when given, each byte becomes readable through it once written, and it is completed at the end
    * @param zipDigest when given, sees every byte of the zip
    */
-  static void writeZip(InputStream in, FileChannel channel, GrowingFile published, String entryName, Instant time,
+  public static void writeZip(InputStream in, FileChannel channel, GrowingFile published, String entryName, Instant time,
       SnapshotZipWriter writer, MessageDigest zipDigest) throws IOException {
     OutputStream file = Channels.newOutputStream(channel);
     if (published != null) {
@@ -81,7 +81,7 @@ public final class SnapshotCompression {
    * "{@code <file>: not a k3s snapshot zip: <why>}" for a zip that {@link java.util.zip} cannot read (not a zip,
    * truncated, a bad CRC) or that is not exactly one entry; one line, whatever {@code cause} said or did not say.
    */
-  static IOException notASnapshotZip(Object file, IOException cause) {
+  public static IOException notASnapshotZip(Object file, IOException cause) {
     String why = cause.getMessage();
     if (cause instanceof java.io.EOFException) {
       why = "truncated (" + (why == null ? "unexpected end of file" : why) + ")";
