@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine;
 
 /**
  * Runs the command line: every failure is one line on stderr and a non-zero exit (1 for a failed operation, 2 for

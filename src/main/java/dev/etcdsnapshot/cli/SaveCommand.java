@@ -6,9 +6,9 @@ import dev.etcdsnapshot.engine.SaveRequest;
 import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.SnapshotFailure;
-import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
+import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
@@ -21,10 +21,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code save}: one snapshot of the etcd member now, as {@code k3s etcd-snapshot save}; it never prunes locally.

@@ -2,19 +2,19 @@ package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.engine.ContentProof;
 import dev.etcdsnapshot.engine.ContentVerifier;
-import dev.etcdsnapshot.engine.file.IntegrityReport;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
+import dev.etcdsnapshot.engine.file.IntegrityReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code verify <name|path>}: checks a snapshot, raw or zipped, against etcd's SHA-256 trailer; with

@@ -1,7 +1,7 @@
 package dev.etcdsnapshot.config;
 
-import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
+import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
 import dev.etcdsnapshot.model.Flavor;
 import java.nio.file.Path;
 import java.time.Duration;

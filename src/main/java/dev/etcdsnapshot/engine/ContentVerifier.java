@@ -1,9 +1,9 @@
 package dev.etcdsnapshot.engine;
 
-import dev.etcdsnapshot.engine.file.IntegrityReport;
 import dev.etcdsnapshot.engine.content.KvHash;
 import dev.etcdsnapshot.engine.content.SnapshotContent;
 import dev.etcdsnapshot.engine.content.SnapshotFormatException;
+import dev.etcdsnapshot.engine.file.IntegrityReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

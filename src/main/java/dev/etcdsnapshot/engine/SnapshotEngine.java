@@ -1,10 +1,10 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
 import dev.etcdsnapshot.engine.file.IntegrityReport;
 import dev.etcdsnapshot.engine.file.Messages;
 import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
-import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
 import dev.etcdsnapshot.storage.SnapshotLayout;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.storage.SnapshotStore;
@@ -19,8 +19,8 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

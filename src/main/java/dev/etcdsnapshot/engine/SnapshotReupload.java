@@ -1,9 +1,9 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
 import dev.etcdsnapshot.engine.file.IntegrityReport;
 import dev.etcdsnapshot.engine.file.Messages;
 import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
-import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;

@@ -1,12 +1,12 @@
 package dev.etcdsnapshot.engine;
 
-import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
+import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import dev.etcdsnapshot.testing.EtcdCluster;
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The engine against a real single-member etcd: what lands on disk, and what never does. */
 class SnapshotEngineIT {

@@ -1,10 +1,10 @@
 package dev.etcdsnapshot.engine;
 
-import dev.etcdsnapshot.engine.file.SnapshotIntegrityTestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
+import dev.etcdsnapshot.engine.file.SnapshotIntegrityTestData;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;

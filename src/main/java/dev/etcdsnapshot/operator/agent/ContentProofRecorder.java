@@ -3,7 +3,7 @@ package dev.etcdsnapshot.operator.agent;
 import dev.etcdsnapshot.engine.ContentProof;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.SnapshotLabels;
-import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.format.DateTimeFormatter;

@@ -2,7 +2,7 @@ package dev.etcdsnapshot.operator.agent;
 
 import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.model.DeletionPolicy;
-import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
+import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import java.util.List;
 import java.util.Optional;
 

@@ -6,6 +6,7 @@ import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.SnapshotInProgressException;
 import dev.etcdsnapshot.engine.SnapshotReupload;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
+import dev.etcdsnapshot.operator.s3.RemoteStores;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
 import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.storage.SnapshotStore;

@@ -1,6 +1,7 @@
 package dev.etcdsnapshot.operator.inventory;
 
 import dev.etcdsnapshot.model.DeletionPolicy;
+import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import java.util.Objects;
 
 /**

@@ -2,6 +2,7 @@ package dev.etcdsnapshot.operator.inventory;
 
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.SnapshotLabels;
+import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import dev.etcdsnapshot.storage.StorageKind;
 import java.util.Objects;
 

@@ -4,6 +4,7 @@ import dev.etcdsnapshot.model.DeletionPolicy;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.SnapshotLabels;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
 import dev.etcdsnapshot.storage.StorageKind;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;

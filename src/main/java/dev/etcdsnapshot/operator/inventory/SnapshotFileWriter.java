@@ -2,6 +2,7 @@ package dev.etcdsnapshot.operator.inventory;
 
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.SnapshotLabels;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -5,6 +5,8 @@ import dev.etcdsnapshot.engine.SnapshotFailure;
 import dev.etcdsnapshot.model.EtcdSnapshotError;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.SnapshotLabels;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
+import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -3,7 +3,7 @@ package dev.etcdsnapshot.operator.leader;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.SnapshotLabels;
-import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
 import dev.etcdsnapshot.operator.inventory.SnapshotFileFinalizer;
 import dev.etcdsnapshot.operator.node.AgentLeases;
 import io.fabric8.kubernetes.api.model.Node;

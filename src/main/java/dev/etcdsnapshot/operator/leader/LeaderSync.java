@@ -2,6 +2,7 @@ package dev.etcdsnapshot.operator.leader;
 
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
 import dev.etcdsnapshot.operator.s3.S3Source;
+import dev.etcdsnapshot.operator.s3.S3Stores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

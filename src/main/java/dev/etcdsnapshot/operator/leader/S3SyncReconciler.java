@@ -2,14 +2,14 @@ package dev.etcdsnapshot.operator.leader;
 
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
-import dev.etcdsnapshot.operator.agent.RemoteStores;
-import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
+import dev.etcdsnapshot.operator.s3.RemoteStores;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
 import dev.etcdsnapshot.operator.s3.S3SecretEventSource;
 import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Source;
+import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

@@ -2,7 +2,7 @@ package dev.etcdsnapshot.operator.request;
 
 import dev.etcdsnapshot.model.EtcdSnapshotRequest;
 import dev.etcdsnapshot.model.RequestPhase;
-import dev.etcdsnapshot.operator.ResourceEvents;
+import dev.etcdsnapshot.operator.events.ResourceEvents;
 import dev.etcdsnapshot.operator.node.AgentLeases;
 import dev.etcdsnapshot.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,7 +1,6 @@
 package dev.etcdsnapshot.operator.s3;
 
 import dev.etcdsnapshot.model.SnapshotS3Spec;
-import dev.etcdsnapshot.operator.agent.RemoteStores;
 import java.util.Optional;
 
 /** Checks, without contacting the store, whether a CR's S3 settings and Secret can be used right now. */

@@ -1,8 +1,6 @@
 package dev.etcdsnapshot.operator.s3;
 
 import dev.etcdsnapshot.model.Flavor;
-import dev.etcdsnapshot.operator.agent.RemoteStores;
-import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
 import dev.etcdsnapshot.storage.s3.InvalidS3SettingException;
 import dev.etcdsnapshot.storage.s3.S3Settings;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;

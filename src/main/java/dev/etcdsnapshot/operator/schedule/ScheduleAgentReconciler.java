@@ -2,14 +2,14 @@ package dev.etcdsnapshot.operator.schedule;
 
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
-import dev.etcdsnapshot.operator.ResourceEvents;
+import dev.etcdsnapshot.model.ScheduleNodeStatus;
 import dev.etcdsnapshot.operator.agent.RunOutcome;
 import dev.etcdsnapshot.operator.agent.SnapshotJob;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
 import dev.etcdsnapshot.operator.agent.UploadRetrier;
-import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
-import dev.etcdsnapshot.model.ScheduleNodeStatus;
+import dev.etcdsnapshot.operator.events.ResourceEvents;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics.Trigger;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.node.AgentLeases;
 import dev.etcdsnapshot.operator.s3.S3Check;
 import dev.etcdsnapshot.operator.s3.S3SecretEventSource;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.TestCrds;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
+import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -8,6 +8,7 @@ import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.model.TestCrds;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -8,6 +8,7 @@ import dev.etcdsnapshot.model.DeletionPolicy;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.SnapshotLabels;
+import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.nio.charset.StandardCharsets;

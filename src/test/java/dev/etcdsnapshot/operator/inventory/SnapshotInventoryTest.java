@@ -9,6 +9,8 @@ import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.model.TestCrds;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
+import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.fabric8.kubernetes.api.model.Event;

@@ -7,7 +7,7 @@ import dev.etcdsnapshot.model.EtcdSnapshotFileSpec;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.operator.MutableClock;
-import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
 import dev.etcdsnapshot.operator.inventory.SnapshotFileFinalizer;
 import dev.etcdsnapshot.operator.node.AgentLeases;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

@@ -3,7 +3,6 @@ package dev.etcdsnapshot.operator.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdsnapshot.model.Flavor;
-import dev.etcdsnapshot.operator.agent.RemoteStores;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.testing.S3Server;
 import dev.etcdsnapshot.testing.TestSnapshots;

@@ -1,13 +1,8 @@
-package dev.etcdsnapshot.operator.leader;
+package dev.etcdsnapshot.operator.s3;
 
 import dev.etcdsnapshot.model.EtcdSnapshotRequest;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
-import dev.etcdsnapshot.operator.agent.RemoteStores;
-import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
-import dev.etcdsnapshot.operator.s3.S3ConfigException;
-import dev.etcdsnapshot.operator.s3.S3SecretReader;
-import dev.etcdsnapshot.operator.s3.S3Source;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

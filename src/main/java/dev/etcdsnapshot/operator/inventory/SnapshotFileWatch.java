@@ -1,10 +1,9 @@
-package dev.etcdsnapshot.operator.files;
+package dev.etcdsnapshot.operator.inventory;
 
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.SnapshotLabels;
-import dev.etcdsnapshot.operator.inventory.SnapshotEvents;
-import dev.etcdsnapshot.operator.inventory.SnapshotFileFinalizer;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;

@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.operator.inventory;
+package dev.etcdsnapshot.operator.s3;
 
 import dev.etcdsnapshot.model.EtcdSnapshotS3;
 import java.util.Objects;

@@ -1,27 +1,17 @@
-package dev.etcdsnapshot.operator.inventory;
+package dev.etcdsnapshot.operator.events;
 
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.storage.StorageKind;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * k3s's snapshot Events (k3s-compat §4): the same reasons, types, messages and involved objects, in namespace
@@ -57,13 +47,7 @@ public class SnapshotEvents {
   /** Ours: the snapshot's content differs from the live member's, or its structure cannot be read. */
   public static final String CONTENT_MISMATCH = "ETCDSnapshotContentMismatch";
 
-  private static final Logger LOG = LoggerFactory.getLogger(SnapshotEvents.class);
-
-  private final KubernetesClient client;
-  private final Clock clock;
-  private final String host;
-  private final String component;
-  private final AtomicLong lastStamp = new AtomicLong();
+  private final EventEmitter emitter;
 
   /**
    * @param client the API client
@@ -78,10 +62,7 @@ public class SnapshotEvents {
    * As above, with the source component the Events name (k3s: {@code k3s-supervisor}).
    */
   public SnapshotEvents(KubernetesClient client, Clock clock, String host, String component) {
-    this.client = client;
-    this.clock = clock;
-    this.host = host;
-    this.component = component;
+    this.emitter = new EventEmitter(client, clock, host, component);
   }
 
   /** {@code ETCDSnapshotCreated}: {@code Snapshot <name> saved on <node>}. */
@@ -116,7 +97,7 @@ public class SnapshotEvents {
    */
   public void deleted(EtcdSnapshotFile file) {
     String uid = file.getMetadata().getUid();
-    String name = uid == null || uid.isEmpty() ? null : eventName(file.getMetadata().getName(), "deleted-" + hex12(uid));
+    String name = uid == null || uid.isEmpty() ? null : EventEmitter.eventName(file.getMetadata().getName(), "deleted-" + hex12(uid));
     emit(ref(file), "Normal", DELETED, "Snapshot " + file.getSpec().getSnapshotName() + " deleted", name);
   }
 
@@ -190,40 +171,7 @@ public class SnapshotEvents {
 
   /** @param name the Event's name when it must be the same for every pod reporting it; else {@code null} */
   private void emit(ObjectReference about, String type, String reason, String message, String name) {
-    Instant now = clock.instant();
-    String time = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
-    Event event = new EventBuilder()
-        .withNewMetadata()
-        .withName(name != null ? name : eventName(about.getName(), Long.toHexString(uniqueStamp(now))))
-        .withNamespace(NAMESPACE)
-        .endMetadata()
-        .withInvolvedObject(about)
-        .withType(type)
-        .withReason(reason)
-        .withMessage(message)
-        .withNewSource(component, host)
-        .withReportingComponent(component)
-        .withReportingInstance(host == null ? "" : host)
-        .withFirstTimestamp(time)
-        .withLastTimestamp(time)
-        .withCount(1)
-        .build();
-    try {
-      client.v1().events().inNamespace(NAMESPACE).resource(event).create();
-    } catch (KubernetesClientException e) {
-      if (name != null && e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        LOG.debug("event {} for {} already recorded", reason, about.getName());
-        return;
-      }
-      LOG.warn("could not record event {} for {} {}: {}", reason, about.getKind(), about.getName(), e.getMessage());
-    }
-  }
-
-  /** {@code <object>.<suffix>}, the object's part shortened so the whole stays a valid name (253 characters). */
-  private static String eventName(String object, String suffix) {
-    int room = 253 - 1 - suffix.length();
-    String base = object.length() > room ? object.substring(0, room).replaceAll("[.-]+$", "") : object;
-    return base + "." + suffix;
+    emitter.emit(NAMESPACE, about, type, reason, message, name);
   }
 
   private static String hex12(String text) {
@@ -233,11 +181,5 @@ public class SnapshotEvents {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }
-  }
-
-  /** Like client-go, name + "." + hex nanoseconds; kept strictly increasing so a frozen clock cannot collide. */
-  private long uniqueStamp(Instant now) {
-    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    return lastStamp.updateAndGet(last -> Math.max(last + 1, nanos));
   }
 }

@@ -1,8 +1,5 @@
-package dev.etcdsnapshot.operator.agent;
+package dev.etcdsnapshot.operator.s3;
 
-import dev.etcdsnapshot.operator.inventory.S3StoreIdentity;
-import dev.etcdsnapshot.operator.s3.S3ConfigException;
-import dev.etcdsnapshot.operator.s3.S3Source;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import java.util.OptionalInt;
 

@@ -1,9 +1,7 @@
-package dev.etcdsnapshot.operator.files;
+package dev.etcdsnapshot.operator.inventory;
 
 import dev.etcdsnapshot.engine.SnapshotEngine;
-import dev.etcdsnapshot.operator.inventory.SnapshotData;
-import dev.etcdsnapshot.operator.inventory.SnapshotDeleter;
-import dev.etcdsnapshot.operator.leader.S3Stores;
+import dev.etcdsnapshot.operator.s3.S3Stores;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;
 import java.io.IOException;

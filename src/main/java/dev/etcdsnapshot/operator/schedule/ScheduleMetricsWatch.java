@@ -1,10 +1,9 @@
-package dev.etcdsnapshot.operator.metrics;
+package dev.etcdsnapshot.operator.schedule;
 
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
-import dev.etcdsnapshot.operator.schedule.CronSchedule;
-import dev.etcdsnapshot.operator.schedule.InvalidScheduleException;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;

@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.operator.metrics;
+package dev.etcdsnapshot.operator.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleStatus;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
 import dev.etcdsnapshot.operator.MutableClock;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

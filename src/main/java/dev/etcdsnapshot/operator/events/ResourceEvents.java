@@ -1,18 +1,14 @@
-package dev.etcdsnapshot.operator;
+package dev.etcdsnapshot.operator.events;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Events on our schedules and requests (core/v1, in the resource's namespace). Messages are built by callers from
- * names and reasons only, never from Secret values. Writing an Event never fails the operation it reports.
+ * names and reasons only, never from Secret values. Written through the one {@link EventEmitter}, so
+ * writing an Event never fails the operation it reports.
  */
 public final class ResourceEvents {
 
@@ -31,16 +27,10 @@ public final class ResourceEvents {
   /** A selected node has no live agent. */
   public static final String NODE_UNAVAILABLE = "NodeUnavailable";
 
-  private static final Logger LOG = LoggerFactory.getLogger(ResourceEvents.class);
-
-  private final KubernetesClient client;
-  private final Clock clock;
-  private final String host;
+  private final EventEmitter emitter;
 
   public ResourceEvents(KubernetesClient client, Clock clock, String host) {
-    this.client = client;
-    this.clock = clock;
-    this.host = host;
+    this.emitter = new EventEmitter(client, clock, host, SnapshotEvents.COMPONENT);
   }
 
   /** A Normal event. */
@@ -54,27 +44,11 @@ public final class ResourceEvents {
   }
 
   private void emit(HasMetadata about, String type, String reason, String message) {
-    String now = clock.instant().toString();
     String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
-    try {
-      client.v1().events().inNamespace(ns).resource(new EventBuilder()
-          .withNewMetadata()
-          .withGenerateName(about.getMetadata().getName() + ".")
-          .withNamespace(ns)
-          .endMetadata()
-          .withInvolvedObject(new ObjectReferenceBuilder()
-              .withApiVersion(about.getApiVersion()).withKind(about.getKind())
-              .withName(about.getMetadata().getName()).withNamespace(about.getMetadata().getNamespace())
-              .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
-              .build())
-          .withType(type).withReason(reason).withMessage(message)
-          .withNewSource().withComponent("etcd-snapshot-operator").withHost(host).endSource()
-          .withReportingComponent("etcd-snapshot-operator").withReportingInstance(host)
-          .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-          .build()).create();
-    } catch (KubernetesClientException e) {
-      LOG.warn("Could not record {} event {} on {}/{}: HTTP {}", type.toLowerCase(Locale.ROOT), reason, ns,
-          about.getMetadata().getName(), e.getCode());
-    }
+    emitter.emit(ns, new ObjectReferenceBuilder()
+        .withApiVersion(about.getApiVersion()).withKind(about.getKind())
+        .withName(about.getMetadata().getName()).withNamespace(about.getMetadata().getNamespace())
+        .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
+        .build(), type, reason, message, null);
   }
 }
