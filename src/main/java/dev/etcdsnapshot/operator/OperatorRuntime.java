@@ -31,7 +31,7 @@ import dev.etcdsnapshot.operator.node.AgentLeases;
 import dev.etcdsnapshot.operator.node.NodeSyncAnnotations;
 import dev.etcdsnapshot.operator.request.RequestAgentReconciler;
 import dev.etcdsnapshot.operator.request.RequestLeaderReconciler;
-import dev.etcdsnapshot.operator.s3.S3Check;
+import dev.etcdsnapshot.operator.s3.S3Access;
 import dev.etcdsnapshot.operator.s3.S3RemoteStores;
 import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Stores;
@@ -133,6 +133,7 @@ public final class OperatorRuntime implements AutoCloseable {
     seedLastSuccess(engine, metrics, node);
     S3SecretReader reader = new S3SecretReader(client, config.compat().kubeSystemS3Secrets());
     S3RemoteStores stores = new S3RemoteStores(config.flavor());
+    S3Access s3 = new S3Access(reader, stores);
     SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
     SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node, config.compat().eventComponent());
     SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
@@ -150,24 +151,24 @@ public final class OperatorRuntime implements AutoCloseable {
     // A zipped snapshot is inflated into /tmp, the chart's 256Mi emptyDir: stay below it rather than be evicted.
     ContentCheck contentCheck = ContentCheck.of(local, source,
         new ContentVerifier(clock, Path.of(System.getProperty("java.io.tmpdir")), MAX_INFLATED_BYTES));
-    SnapshotRunner runner = new SnapshotRunner(node, engine, reader, stores, publisher, metrics, facts::next,
+    SnapshotRunner runner = new SnapshotRunner(node, engine, s3, publisher, metrics, facts::next,
         inFlight, contentCheck, new ContentProofRecorder(client, snapshotEvents));
     StatusWriter writer = new StatusWriter(client);
     ResourceEvents events = new ResourceEvents(client, clock, node);
-    S3Stores s3Stores = new S3Stores(client, config.namespaces(), reader, stores);
+    S3Stores s3Stores = new S3Stores(client, config.namespaces(), s3);
     var timing = config.timing();
     AgentLeases leases = new AgentLeases(client, config.operatorNamespace(), clock, timing.leaseDuration());
     AgentHeartbeat heartbeat = AgentHeartbeat.start(leases, node, config.identity(), timing.leaseRenew());
 
     Operator agent = new Operator(base(client, registry));
     agent.register(new ScheduleAgentReconciler(node, config.identity(), leases, clock, timing.scheduleMaxWait(),
-        runner, writer, new S3Check(reader, stores), events,
-        new UploadRetrier(node, engine, reader, stores, publisher, metrics, facts::next, clock, inFlight), metrics),
+        runner, writer, s3, events,
+        new UploadRetrier(node, engine, s3, publisher, metrics, facts::next, clock, inFlight), metrics),
         o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
     agent.register(new RequestAgentReconciler(node, config.identity(), client, runner, writer, events),
         o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
 
-    S3SyncReconciler s3Sync = new S3SyncReconciler(reader, stores, inventory, metrics, () -> {
+    S3SyncReconciler s3Sync = new S3SyncReconciler(s3, inventory, metrics, () -> {
       if (annotate) {
         nodeAnnotations.synced(StorageKind.S3);
       }

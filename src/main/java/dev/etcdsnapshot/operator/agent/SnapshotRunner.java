@@ -12,9 +12,8 @@ import dev.etcdsnapshot.engine.SnapshotNames;
 import dev.etcdsnapshot.model.S3RetentionScope;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.s3.RemoteStores;
+import dev.etcdsnapshot.operator.s3.S3Access;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
-import dev.etcdsnapshot.operator.s3.S3SecretReader;
-import dev.etcdsnapshot.operator.s3.S3Source;
 import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;
@@ -43,8 +42,7 @@ public final class SnapshotRunner {
 
   private final String node;
   private final SnapshotEngine engine;
-  private final S3SecretReader secrets;
-  private final RemoteStores stores;
+  private final S3Access s3;
   private final SnapshotPublisher publisher;
   private final SnapshotMetrics metrics;
   private final Supplier<SaveContext> context;
@@ -58,7 +56,7 @@ public final class SnapshotRunner {
    * @param contentCheck proves a saved file against the member, for jobs with {@code verify: content}; null for none
    * @param proofRecorder writes a proof onto the snapshot's objects; null for none
    */
-  public SnapshotRunner(String node, SnapshotEngine engine, S3SecretReader secrets, RemoteStores stores,
+  public SnapshotRunner(String node, SnapshotEngine engine, S3Access s3,
       SnapshotPublisher publisher, SnapshotMetrics metrics, Supplier<SaveContext> context, InFlight inFlight,
       ContentCheck contentCheck, ContentProofRecorder proofRecorder) {
     this.inFlight = inFlight;
@@ -66,8 +64,7 @@ public final class SnapshotRunner {
     this.proofRecorder = proofRecorder;
     this.node = node;
     this.engine = engine;
-    this.secrets = secrets;
-    this.stores = stores;
+    this.s3 = s3;
     this.publisher = publisher;
     this.metrics = metrics;
     this.context = context;
@@ -100,7 +97,7 @@ public final class SnapshotRunner {
     OptionalInt secretRetention = OptionalInt.empty();
     if (job.s3() != null) {
       try {
-        RemoteStores.Opened opened = open(secrets, stores, job);
+        RemoteStores.Opened opened = s3.open(job.namespace(), job.s3());
         store = opened.store();
         secretRetention = opened.retention();
         s3Description = Optional.of(opened.identity());
@@ -167,13 +164,6 @@ public final class SnapshotRunner {
       LOG.warn("Snapshot {} on node {}: {}", result.fileName(), node, proof.message());
     }
     return Optional.of(proof);
-  }
-
-  /** Reads the job's S3 configuration afresh and opens its store; the caller closes it. */
-  static RemoteStores.Opened open(S3SecretReader secrets, RemoteStores stores, SnapshotJob job)
-      throws S3ConfigException {
-    S3Source source = secrets.read(job.namespace(), job.s3());
-    return stores.open(source);
   }
 
   /**

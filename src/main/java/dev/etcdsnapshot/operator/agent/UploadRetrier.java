@@ -7,8 +7,8 @@ import dev.etcdsnapshot.engine.SnapshotInProgressException;
 import dev.etcdsnapshot.engine.SnapshotReupload;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.s3.RemoteStores;
+import dev.etcdsnapshot.operator.s3.S3Access;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
-import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.io.IOException;
@@ -41,8 +41,7 @@ public final class UploadRetrier {
   private final String node;
   private final SnapshotEngine engine;
   private final SnapshotReupload reupload;
-  private final S3SecretReader secrets;
-  private final RemoteStores stores;
+  private final S3Access s3;
   private final SnapshotPublisher publisher;
   private final SnapshotMetrics metrics;
   private final Supplier<SnapshotRunner.SaveContext> context;
@@ -50,15 +49,14 @@ public final class UploadRetrier {
   private final Map<String, State> states = new ConcurrentHashMap<>();
   private final InFlight inFlight;
 
-  public UploadRetrier(String node, SnapshotEngine engine, S3SecretReader secrets, RemoteStores stores,
+  public UploadRetrier(String node, SnapshotEngine engine, S3Access s3,
       SnapshotPublisher publisher, SnapshotMetrics metrics, Supplier<SnapshotRunner.SaveContext> context,
       Clock clock, InFlight inFlight) {
     this.inFlight = inFlight;
     this.node = node;
     this.engine = engine;
     this.reupload = new SnapshotReupload(engine.localStore(), clock);
-    this.secrets = secrets;
-    this.stores = stores;
+    this.s3 = s3;
     this.publisher = publisher;
     this.metrics = metrics;
     this.context = context;
@@ -109,7 +107,7 @@ public final class UploadRetrier {
     }
     RemoteStores.Opened opened;
     try {
-      opened = SnapshotRunner.open(secrets, stores, job);
+      opened = s3.open(job.namespace(), job.s3());
     } catch (S3ConfigException e) {
       state.nextCheck = now.plus(RECHECK);
       return Optional.empty();

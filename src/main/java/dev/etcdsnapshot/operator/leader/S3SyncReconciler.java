@@ -4,10 +4,9 @@ import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
 import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
-import dev.etcdsnapshot.operator.s3.RemoteStores;
+import dev.etcdsnapshot.operator.s3.S3Access;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
 import dev.etcdsnapshot.operator.s3.S3SecretEventSource;
-import dev.etcdsnapshot.operator.s3.S3SecretReader;
 import dev.etcdsnapshot.operator.s3.S3Source;
 import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import dev.etcdsnapshot.storage.SnapshotStore;
@@ -32,24 +31,22 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
 
   private static final Logger LOG = LoggerFactory.getLogger(S3SyncReconciler.class);
 
-  private final S3SecretReader reader;
-  private final RemoteStores stores;
+  private final S3Access s3;
   private final SnapshotInventory inventory;
   private final SnapshotMetrics metrics;
   private final Runnable afterSync;
 
-  public S3SyncReconciler(S3SecretReader reader, RemoteStores stores, SnapshotInventory inventory,
+  public S3SyncReconciler(S3Access s3, SnapshotInventory inventory,
       SnapshotMetrics metrics) {
-    this(reader, stores, inventory, metrics, () -> { });
+    this(s3, inventory, metrics, () -> { });
   }
 
   /**
    * @param afterSync runs after each successful sync of a store (k3s's Node timestamp on the leader's node)
    */
-  public S3SyncReconciler(S3SecretReader reader, RemoteStores stores, SnapshotInventory inventory,
+  public S3SyncReconciler(S3Access s3, SnapshotInventory inventory,
       SnapshotMetrics metrics, Runnable afterSync) {
-    this.reader = reader;
-    this.stores = stores;
+    this.s3 = s3;
     this.inventory = inventory;
     this.metrics = metrics;
     this.afterSync = afterSync;
@@ -57,7 +54,7 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
 
   @Override
   public List<EventSource<?, EtcdSnapshotSchedule>> prepareEventSources(EventSourceContext<EtcdSnapshotSchedule> ctx) {
-    return S3SecretEventSource.forSchedules(ctx, reader.kubeSystemSecrets());
+    return S3SecretEventSource.forSchedules(ctx, s3.kubeSystemSecrets());
   }
 
   @Override
@@ -68,7 +65,7 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
       return UpdateControl.noUpdate();
     }
     try {
-      S3Source source = reader.read(schedule.getMetadata().getNamespace(), spec);
+      S3Source source = s3.source(schedule.getMetadata().getNamespace(), spec);
       sync(source);
     } catch (S3ConfigException e) {
       // The agents report it on the schedule's Ready condition; nothing to sync until it is fixed.
@@ -79,10 +76,10 @@ public final class S3SyncReconciler implements Reconciler<EtcdSnapshotSchedule> 
 
   /** Syncs one store's objects with its listing; false (logged and counted) when it could not be listed. */
   public boolean sync(S3Source source) throws S3ConfigException {
-    S3StoreIdentity identity = stores.identity(source);
+    S3StoreIdentity identity = s3.identity(source);
     long started = System.nanoTime();
     boolean ok = false;
-    try (SnapshotStore store = stores.open(source).store()) {
+    try (SnapshotStore store = s3.open(source).store()) {
       inventory.syncS3(identity, store.listDetailed());
       ok = true;
     } catch (Exception e) {

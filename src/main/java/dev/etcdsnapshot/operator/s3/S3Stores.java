@@ -20,14 +20,12 @@ public final class S3Stores {
 
   private final KubernetesClient client;
   private final Set<String> namespaces;
-  private final S3SecretReader reader;
-  private final RemoteStores stores;
+  private final S3Access s3;
 
-  public S3Stores(KubernetesClient client, Set<String> namespaces, S3SecretReader reader, RemoteStores stores) {
+  public S3Stores(KubernetesClient client, Set<String> namespaces, S3Access s3) {
     this.client = client;
     this.namespaces = namespaces;
-    this.reader = reader;
-    this.stores = stores;
+    this.s3 = s3;
   }
 
   /**
@@ -44,9 +42,9 @@ public final class S3Stores {
     }
     for (Target t : targets()) {
       try {
-        S3Source source = reader.read(t.namespace(), t.spec());
-        if (stores.identity(source).holds(wanted.toSpec())) {
-          return Optional.of(new Found(stores.open(source)));
+        S3Source source = s3.source(t.namespace(), t.spec());
+        if (s3.identity(source).holds(wanted.toSpec())) {
+          return Optional.of(new Found(s3.open(source)));
         }
       } catch (S3ConfigException e) {
         // That schedule's settings are unusable; another one may still reach the store.
@@ -63,8 +61,8 @@ public final class S3Stores {
     Map<String, List<S3Source>> byStore = new LinkedHashMap<>();
     for (Target t : targets()) {
       try {
-        S3Source source = reader.read(t.namespace(), t.spec());
-        byStore.computeIfAbsent(stores.identity(source).key(), k -> new ArrayList<>()).add(source);
+        S3Source source = s3.source(t.namespace(), t.spec());
+        byStore.computeIfAbsent(s3.identity(source).key(), k -> new ArrayList<>()).add(source);
       } catch (S3ConfigException e) {
         // Reported on that schedule or request; another configuration may still reach the store.
       }

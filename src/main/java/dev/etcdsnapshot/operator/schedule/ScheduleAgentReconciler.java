@@ -11,7 +11,7 @@ import dev.etcdsnapshot.operator.events.ResourceEvents;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics.Trigger;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.node.AgentLeases;
-import dev.etcdsnapshot.operator.s3.S3Check;
+import dev.etcdsnapshot.operator.s3.S3Access;
 import dev.etcdsnapshot.operator.s3.S3SecretEventSource;
 import dev.etcdsnapshot.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -72,7 +72,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
    * @param retrier retries the uploads that failed, shown in the node's entry and the metrics
    */
   public ScheduleAgentReconciler(String node, String agent, AgentLeases leases, Clock clock, Duration maxWait,
-      SnapshotRunner runner, StatusWriter writer, S3Check s3, ResourceEvents events, UploadRetrier retrier,
+      SnapshotRunner runner, StatusWriter writer, S3Access s3, ResourceEvents events, UploadRetrier retrier,
       SnapshotMetrics metrics) {
     this.node = node;
     this.agent = agent;

@@ -6,7 +6,7 @@ import dev.etcdsnapshot.model.EtcdSnapshotScheduleStatus;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
 import dev.etcdsnapshot.operator.agent.RunOutcome;
 import dev.etcdsnapshot.operator.events.ResourceEvents;
-import dev.etcdsnapshot.operator.s3.S3Check;
+import dev.etcdsnapshot.operator.s3.S3Access;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
 import dev.etcdsnapshot.operator.status.Conditions;
 import dev.etcdsnapshot.operator.status.StatusWriter;
@@ -36,10 +36,10 @@ final class ScheduleConditions {
 
   private final Clock clock;
   private final StatusWriter writer;
-  private final S3Check s3;
+  private final S3Access s3;
   private final ResourceEvents events;
 
-  ScheduleConditions(Clock clock, StatusWriter writer, S3Check s3, ResourceEvents events) {
+  ScheduleConditions(Clock clock, StatusWriter writer, S3Access s3, ResourceEvents events) {
     this.clock = clock;
     this.writer = writer;
     this.s3 = s3;
