@@ -32,4 +32,16 @@ class LayerBoundariesTest {
         .should().dependOnClassesThat().resideInAPackage("dev.etcdsnapshot.engine..")
         .check(classes);
   }
+
+  /**
+   * The engine writes through storage's interfaces (issue 12): part files, the node lock and every store come from
+   * {@code storage}; the CLI and the operator wire the concrete local and S3 stores.
+   */
+  @Test
+  void theEngineKnowsOnlyStorageInterfaces() {
+    noClasses().that().resideInAnyPackage("dev.etcdsnapshot.engine", "dev.etcdsnapshot.engine.file")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.etcdsnapshot.storage.local..",
+            "dev.etcdsnapshot.storage.s3..")
+        .check(classes);
+  }
 }

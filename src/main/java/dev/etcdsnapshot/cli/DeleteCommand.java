@@ -3,6 +3,7 @@ package dev.etcdsnapshot.cli;
 import dev.etcdsnapshot.engine.NodeLock;
 import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.SnapshotInProgressException;
+import dev.etcdsnapshot.storage.SnapshotDirectory;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class DeleteCommand implements Callable<Integer> {
     LocalSnapshotStore localStore = storage.store();
     // The node lock, as a save takes it: a delete never races a save of this node (whose retention could be
     // deleting the same names, or whose upload is reading the file).
-    try (NodeLock.Held lock = NodeLock.acquire(localStore.directory(), localStore.nodeName())) {
+    try (SnapshotDirectory.Lock lock = NodeLock.acquire(localStore)) {
       return deleteAll(localStore, withS3);
     } catch (SnapshotInProgressException e) {
       spec.commandLine().getErr().println("nothing deleted: a save of node " + localStore.nodeName()

@@ -1,6 +1,8 @@
 package dev.etcdsnapshot.cli;
 
 import dev.etcdsnapshot.engine.SnapshotDownload;
+import dev.etcdsnapshot.engine.SnapshotNames;
+import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,8 +45,11 @@ public final class DownloadCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "download needs --s3 and the --s3-* flags");
     }
     Path target = dir != null ? dir : Path.of(StorageOptions.DEFAULT_DIR);
+    // The directory is never created as the node's default one would be: download makes it as it always did.
+    LocalSnapshotStore into = new LocalSnapshotStore(target, false, StorageOptions.hostName(),
+        SnapshotNames::parseTimestamp);
     try (S3SnapshotStore store = s3.store()) {
-      SnapshotDownload.Result r = SnapshotDownload.download(store, name, target, unzip);
+      SnapshotDownload.Result r = SnapshotDownload.download(store, name, into, unzip);
       spec.commandLine().getOut().println("Snapshot " + name + " downloaded to " + r.downloaded().toAbsolutePath()
           + (r.file().equals(r.downloaded()) ? "" : ", unzipped to " + r.file().toAbsolutePath())
           + ": sha256 OK (" + r.report().actualSha256() + ").");

@@ -1,7 +1,7 @@
 package dev.etcdsnapshot.engine;
 
+import dev.etcdsnapshot.storage.SnapshotDirectory;
 import dev.etcdsnapshot.storage.StoredSnapshot;
-import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public final class LastCopyGuard {
 
-  private final LocalSnapshotStore local;
+  private final SnapshotDirectory local;
   private final Optional<RemoteCopy> remote;
   private final String prefix;
   private final Map<String, Boolean> intact = new HashMap<>();
@@ -29,7 +29,7 @@ public final class LastCopyGuard {
    * @param remote the S3 copy and its retention, if S3 is configured
    * @param prefix the name prefix being pruned
    */
-  public LastCopyGuard(LocalSnapshotStore local, Optional<RemoteCopy> remote, String prefix) {
+  public LastCopyGuard(SnapshotDirectory local, Optional<RemoteCopy> remote, String prefix) {
     this.local = local;
     this.remote = remote;
     this.prefix = prefix;

@@ -1,107 +1,21 @@
 package dev.etcdsnapshot.engine;
 
-import dev.etcdsnapshot.storage.SnapshotLayout;
-import dev.etcdsnapshot.storage.local.PrivateFiles;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.etcdsnapshot.storage.SnapshotDirectory;
 
 /**
- * One save per node at a time (k3s-io/k3s#10371): a second save is refused, never queued or interleaved. Inside a
- * process a set of busy nodes decides; across processes sharing the snapshot directory an OS file lock on
- * {@link SnapshotLayout#localLockFile} does, released by the OS even if the holder is killed.
+ * One save per node at a time (k3s-io/k3s#10371): what a save, an upload retry or a delete takes first; a second one
+ * is refused, never queued or interleaved. The lock itself is the directory's ({@link SnapshotDirectory#tryLock}).
  */
 public final class NodeLock {
-
-  private static final Logger LOG = LoggerFactory.getLogger(NodeLock.class);
-
-  private static final Set<String> BUSY = ConcurrentHashMap.newKeySet();
 
   private NodeLock() {}
 
   /**
-   * Takes the lock of {@code nodeName} for saves into {@code dir}.
+   * Takes the lock of the directory's node.
    *
    * @throws SnapshotInProgressException when a save of that node is running
    */
-  public static Held acquire(Path dir, String nodeName) {
-    if (!BUSY.add(nodeName)) {
-      throw new SnapshotInProgressException(nodeName);
-    }
-    try {
-      return new Held(nodeName, lockFile(dir, nodeName));
-    } catch (RuntimeException e) {
-      BUSY.remove(nodeName);
-      throw e;
-    }
-  }
-
-  private static FileLock lockFile(Path dir, String nodeName) {
-    Path file = SnapshotLayout.localLockFile(dir, nodeName);
-    FileChannel channel;
-    try {
-      PrivateFiles.createPrivateDirectories(file.getParent());
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      // Without a writable metadata folder there is nothing to share with other processes; the save itself will
-      // report an unusable directory if that is the cause.
-      LOG.warn("cannot open lock file {}: {}; locking within this process only", file, e.toString());
-      return null;
-    }
-    try {
-      FileLock lock = channel.tryLock();
-      if (lock == null) {
-        close(channel);
-        throw new SnapshotInProgressException(nodeName);
-      }
-      return lock;
-    } catch (OverlappingFileLockException e) {
-      close(channel);
-      throw new SnapshotInProgressException(nodeName);
-    } catch (IOException e) {
-      close(channel);
-      LOG.warn("cannot lock {}: {}; locking within this process only", file, e.toString());
-      return null;
-    }
-  }
-
-  private static void close(FileChannel channel) {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      LOG.debug("closing lock file failed", e);
-    }
-  }
-
-  /** A held node lock; closing it lets the next save run. */
-  public static final class Held implements AutoCloseable {
-    private final String nodeName;
-    private final FileLock fileLock;
-
-    private Held(String nodeName, FileLock fileLock) {
-      this.nodeName = nodeName;
-      this.fileLock = fileLock;
-    }
-
-    @Override
-    public void close() {
-      try {
-        if (fileLock != null) {
-          fileLock.release();
-          fileLock.channel().close();
-        }
-      } catch (IOException e) {
-        LOG.debug("releasing lock file failed", e);
-      } finally {
-        BUSY.remove(nodeName);
-      }
-    }
+  public static SnapshotDirectory.Lock acquire(SnapshotDirectory dir) {
+    return dir.tryLock().orElseThrow(() -> new SnapshotInProgressException(dir.nodeName()));
   }
 }

@@ -54,18 +54,17 @@ public final class Retention {
   }
 
   /**
-   * The retention a save applies on its own: as {@link #toPrune(List, String, int)}, but on-demand snapshots are
-   * never pruned automatically, whatever prefix the save used.
+   * The retention a save applies on its own: as {@link #toPrune(List, String, int)}, never counting or pruning an
+   * on-demand snapshot ({@code on-demand-*}, k3s). Whether a save prunes at all is {@link SnapshotTrigger}'s rule.
    */
   public static List<StoredSnapshot> toPruneAfterSave(List<StoredSnapshot> all, String prefix, int keep) {
-    return prefix.startsWith(SnapshotNames.ON_DEMAND_PREFIX) ? List.of() : toPrune(scheduled(all), prefix, keep);
+    return toPrune(scheduled(all), prefix, keep);
   }
 
   /** As {@link #toPruneAfterSave(List, String, int)} with the S3 rule of a scope. */
   public static List<StoredSnapshot> toPruneAfterSave(
       List<StoredSnapshot> all, String prefix, int keep, RetentionScope scope, String node) {
-    return prefix.startsWith(SnapshotNames.ON_DEMAND_PREFIX) ? List.of()
-        : toPrune(scheduled(all), prefix, keep, scope, node);
+    return toPrune(scheduled(all), prefix, keep, scope, node);
   }
 
   /**

@@ -4,8 +4,10 @@ import dev.etcdsnapshot.engine.file.IntegrityReport;
 import dev.etcdsnapshot.engine.file.Messages;
 import dev.etcdsnapshot.engine.file.SnapshotCompression;
 import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
+import dev.etcdsnapshot.storage.PartFile;
+import dev.etcdsnapshot.storage.SnapshotDirectory;
 import dev.etcdsnapshot.storage.SnapshotLayout;
-import dev.etcdsnapshot.storage.s3.S3SnapshotStore;
+import dev.etcdsnapshot.storage.SnapshotStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,7 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The first half of a restore (k3s-compat §11, §14): fetch a snapshot and its metadata from S3 into a directory,
+ * The first half of a restore (k3s-compat §11, §14): fetch a snapshot and its metadata from a store (S3) into a
+ * directory,
  * check it against etcd's trailer before it takes its name, and unzip it on request. A snapshot that fails the
  * check is never written under its name, and nothing already in the directory is overwritten.
  */
@@ -34,21 +37,23 @@ public final class SnapshotDownload {
   public record Result(Path file, Path downloaded, IntegrityReport report) {}
 
   /**
-   * Downloads {@code fileName} into {@code dir} (metadata into {@code dir/../.metadata}), both mode 0600.
+   * Downloads {@code fileName} into the directory {@code into} (metadata into its {@code ../.metadata}), both mode
+   * 0600.
    *
-   * @throws java.nio.file.NoSuchFileException when the snapshot is not in the S3 folder
+   * @throws java.nio.file.NoSuchFileException when the snapshot is not in the store
    * @throws FileAlreadyExistsException when the snapshot (or, unzipping, its unzipped file) is already in
-   *     {@code dir}; nothing is downloaded or changed
+   *     the directory; nothing is downloaded or changed
    * @throws IOException when it cannot be fetched or fails the trailer check; nothing is left behind
    */
-  public static Result download(S3SnapshotStore store, String fileName, Path dir, boolean unzip)
+  public static Result download(SnapshotStore store, String fileName, SnapshotDirectory into, boolean unzip)
       throws IOException {
     SnapshotNames.requireValidFileName(fileName);
     boolean zipped = fileName.endsWith(SnapshotLayout.ZIP_SUFFIX);
-    Path downloaded = SnapshotLayout.localFile(dir, fileName);
-    Path file = unzip && zipped
-        ? SnapshotLayout.localFile(dir, fileName.substring(0, fileName.length() - SnapshotLayout.ZIP_SUFFIX.length()))
-        : downloaded;
+    String unzippedName = unzip && zipped
+        ? fileName.substring(0, fileName.length() - SnapshotLayout.ZIP_SUFFIX.length()) : fileName;
+    Path dir = into.directory();
+    Path downloaded = into.pathOf(fileName);
+    Path file = into.pathOf(unzippedName);
     for (Path existing : List.of(downloaded, file)) {
       if (Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
         throw new FileAlreadyExistsException(existing.toString(), null,
@@ -58,9 +63,9 @@ public final class SnapshotDownload {
     Files.createDirectories(dir);
     List<IntegrityReport> report = new ArrayList<>(1);
     store.download(fileName, dir, part -> report.add(requireIntact(part, zipped, fileName)));
-    if (file != downloaded) {
-      try {
-        SnapshotCompression.decompress(downloaded, file);
+    if (!file.equals(downloaded)) {
+      try (PartFile target = into.createPart(unzippedName)) {
+        SnapshotCompression.decompress(downloaded, target);
       } catch (IOException | RuntimeException e) {
         throw new IOException("failed to unzip " + downloaded + " (downloaded and verified, kept): "
             + Messages.of(e), e);

@@ -7,8 +7,8 @@ import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;
+import dev.etcdsnapshot.storage.SnapshotDirectory;
 import dev.etcdsnapshot.storage.StoredSnapshot;
-import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,10 +29,10 @@ public final class SnapshotReupload {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotReupload.class);
 
-  private final LocalSnapshotStore local;
+  private final SnapshotDirectory local;
   private final Clock clock;
 
-  public SnapshotReupload(LocalSnapshotStore local, Clock clock) {
+  public SnapshotReupload(SnapshotDirectory local, Clock clock) {
     this.local = Objects.requireNonNull(local, "local");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -50,7 +50,7 @@ public final class SnapshotReupload {
    */
   public SaveResult upload(String fileName, String prefix, RemoteCopy remote, String clusterId, String tokenHash) {
     SnapshotNames.requireValidFileName(fileName);
-    try (NodeLock.Held lock = NodeLock.acquire(local.directory(), local.nodeName())) {
+    try (SnapshotDirectory.Lock lock = NodeLock.acquire(local)) {
       Optional<StoredSnapshot> found;
       try {
         found = local.find(fileName);

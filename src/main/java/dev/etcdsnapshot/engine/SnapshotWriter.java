@@ -6,14 +6,13 @@ import dev.etcdsnapshot.engine.file.Messages;
 import dev.etcdsnapshot.engine.file.SnapshotCompression;
 import dev.etcdsnapshot.engine.file.SnapshotIntegrity;
 import dev.etcdsnapshot.engine.file.SnapshotZipWriter;
+import dev.etcdsnapshot.storage.PartFile;
+import dev.etcdsnapshot.storage.SnapshotDirectory;
 import dev.etcdsnapshot.storage.SnapshotLayout;
-import dev.etcdsnapshot.storage.local.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -23,17 +22,18 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Streams one snapshot from etcd into a directory, never leaving half of it there: the bytes go to a {@code .part}
- * file, are checked against etcd's trailer on the way, and only a checked, fsynced file is renamed into place.
+ * file ({@link PartFile}), are checked against etcd's trailer on the way, and only a checked, fsynced file is
+ * renamed into place.
  * A compressed snapshot is zipped while it streams, reading behind the raw {@code .part} file, so etcd is released
  * as fast as for a raw one and the raw file is never renamed into place (k3s writes it, zips it, then removes it).
  */
 final class SnapshotWriter {
 
-  private final Path dir;
+  private final SnapshotDirectory dir;
   private final SnapshotSource source;
   private final SnapshotZipWriter zip;
 
-  SnapshotWriter(Path dir, SnapshotSource source, SnapshotZipWriter zip) {
+  SnapshotWriter(SnapshotDirectory dir, SnapshotSource source, SnapshotZipWriter zip) {
     this.dir = dir;
     this.source = source;
     this.zip = zip;
@@ -41,19 +41,10 @@ final class SnapshotWriter {
 
   /** Writes {@code <dir>/<rawName>}; {@code digest}, when given, sees every byte of it. */
   Path writeRaw(String rawName, MessageDigest digest) throws IOException {
-    Path part = SnapshotLayout.partFile(dir, rawName);
-    Path target = SnapshotLayout.localFile(dir, rawName);
-    Files.deleteIfExists(part);
-    try {
-      try (FileChannel channel = PrivateFiles.createPrivate(part)) {
-        OutputStream out = Channels.newOutputStream(channel);
-        streamChecked(digest == null ? out : new DigestOutputStream(out, digest));
-        channel.force(true);
-      }
-      PrivateFiles.moveAtomically(part, target);
-      return target;
-    } finally {
-      Files.deleteIfExists(part);
+    try (PartFile part = dir.createPart(rawName)) {
+      OutputStream out = Channels.newOutputStream(part.channel());
+      streamChecked(digest == null ? out : new DigestOutputStream(out, digest));
+      return part.commit();
     }
   }
 
@@ -65,23 +56,18 @@ final class SnapshotWriter {
    * three succeeded: the archive is written by our own code, and one that cannot be restored is never saved.
    */
   Path writeZipped(String rawName, Instant time, MessageDigest digest) throws IOException {
-    Path part = SnapshotLayout.partFile(dir, rawName);
-    Path zipPart = SnapshotLayout.zipPartFile(dir, rawName);
-    Path target = SnapshotLayout.localFile(dir, rawName + SnapshotLayout.ZIP_SUFFIX);
-    Files.deleteIfExists(part);
-    Files.deleteIfExists(zipPart);
-    GrowingFile raw = new GrowingFile(part);
-    GrowingFile zipped = new GrowingFile(zipPart);
-    try {
-      CompletableFuture<Void> compressed;
-      CompletableFuture<IntegrityReport> checked;
-      try (FileChannel channel = PrivateFiles.createPrivate(part);
-          FileChannel zipChannel = PrivateFiles.createPrivate(zipPart)) {
-        compressed = CompletableFuture.runAsync(() -> compress(raw, zipChannel, zipped, rawName, time, digest),
-            task -> daemon(task, "snapshot-zip"));
-        checked = CompletableFuture.supplyAsync(() -> readBack(zipped), task -> daemon(task, "snapshot-zip-check"));
+    // The raw part file is only the compressor's input: it is never committed, so closing it removes it.
+    try (PartFile rawPart = dir.createPart(rawName);
+        PartFile zipPart = dir.createPart(rawName + SnapshotLayout.ZIP_SUFFIX)) {
+      GrowingFile raw = new GrowingFile(rawPart.path());
+      GrowingFile zipped = new GrowingFile(zipPart.path());
+      try {
+        CompletableFuture<Void> compressed = CompletableFuture.runAsync(
+            () -> compress(raw, zipPart, zipped, rawName, time, digest), task -> daemon(task, "snapshot-zip"));
+        CompletableFuture<IntegrityReport> checked =
+            CompletableFuture.supplyAsync(() -> readBack(zipped), task -> daemon(task, "snapshot-zip-check"));
         try {
-          streamChecked(raw.publishing(Channels.newOutputStream(channel)));
+          streamChecked(raw.publishing(Channels.newOutputStream(rawPart.channel())));
         } catch (IOException | RuntimeException e) {
           boolean streamBrokeFirst = raw.abandon(e instanceof IOException io ? io : new IOException(Messages.of(e), e));
           IOException compressionFailure = failureOf(compressed);
@@ -96,16 +82,14 @@ final class SnapshotWriter {
         if (compressionFailure != null) {
           throw compressionFailure;
         }
+        rawPart.close();
+        requireRestorable(checked);
+        return zipPart.commit();
+      } finally {
+        // Also after an Error: a stage left waiting would hold a deleted file's disk space.
+        raw.abandon(new IOException("the save ended"));
+        zipped.abandon(new IOException("the save ended"));
       }
-      requireRestorable(checked);
-      PrivateFiles.moveAtomically(zipPart, target);
-      return target;
-    } finally {
-      // Also after an Error: a stage left waiting would hold a deleted file's disk space.
-      raw.abandon(new IOException("the save ended"));
-      zipped.abandon(new IOException("the save ended"));
-      Files.deleteIfExists(part);
-      Files.deleteIfExists(zipPart);
     }
   }
 
@@ -145,10 +129,10 @@ final class SnapshotWriter {
     }
   }
 
-  private void compress(GrowingFile raw, FileChannel zipChannel, GrowingFile zipped, String rawName, Instant time,
+  private void compress(GrowingFile raw, PartFile zipPart, GrowingFile zipped, String rawName, Instant time,
       MessageDigest digest) {
     try (InputStream in = raw.reader()) {
-      SnapshotCompression.writeZip(in, zipChannel, zipped, rawName, time, zip, digest);
+      SnapshotCompression.writeZip(in, zipPart.channel(), zipped, rawName, time, zip, digest);
     } catch (IOException | RuntimeException e) {
       IOException failure = new IOException("failed to compress snapshot: " + Messages.of(e), e);
       raw.abandon(failure);

@@ -44,11 +44,6 @@ public final class SnapshotLayout {
     return localMetadataFile(dir, ".lock-" + nodeName);
   }
 
-  /** {@code <dir>/<fileName>.zip.part}, the file a compressed copy is written into before its rename. */
-  public static Path zipPartFile(Path dir, String fileName) {
-    return dir.resolve(fileName + ZIP_SUFFIX + PART_SUFFIX);
-  }
-
   /** {@code file://<absolute path>}. */
   public static String localLocation(Path file) {
     return "file://" + file.toAbsolutePath().normalize();

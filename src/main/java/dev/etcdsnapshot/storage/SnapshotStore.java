@@ -1,34 +1,13 @@
 package dev.etcdsnapshot.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
- * A place snapshots are kept: a node's snapshot directory or an S3 folder. Implementations own nothing of the
- * naming rules; every path and key comes from {@link SnapshotLayout}.
+ * A folder finished snapshots are copied into and fetched back from: the S3 folder a save uploads to. A node's
+ * directory is not one; the engine writes it in place through {@link SnapshotDirectory}.
  */
-public interface SnapshotStore extends AutoCloseable {
-
-  /** Local disk or S3. */
-  StorageKind kind();
-
-  /**
-   * Every snapshot in the store, metadata sidecars excluded, in no particular order, at the cost of the listing
-   * alone: what a store keeps per object beside it (S3: the uploader, token hash and extra metadata) is left out.
-   * Enough for showing names, sizes and times and for retention.
-   */
-  List<StoredSnapshot> list() throws IOException;
-
-  /**
-   * As {@link #list()}, with the uploader, token hash and extra metadata of every snapshot, for callers that
-   * publish or print them. For S3 this costs a HEAD per object (and a GET per sidecar) that this process has not
-   * read before; local stores have them in {@link #list()} already.
-   */
-  default List<StoredSnapshot> listDetailed() throws IOException {
-    return list();
-  }
+public interface SnapshotStore extends SnapshotFolder {
 
   /**
    * Stores a finished, verified snapshot file under {@code metadata.fileName()} together with its metadata.
@@ -37,40 +16,15 @@ public interface SnapshotStore extends AutoCloseable {
   StoredSnapshot put(Path file, SnapshotMetadata metadata) throws IOException;
 
   /**
-   * Where a snapshot of this name is or would be stored ({@code file://...}, {@code s3://bucket/key}), whether it
-   * exists or not: a failed upload's record names it, as k3s's does.
-   */
-  String locationOf(String fileName);
-
-  /**
-   * Whether this store holds, under {@code fileName}, a copy proven to be {@code localFile} (S3: the upload's
-   * read-back). The default trusts a listed snapshot of that name and size, enough for a store that checks what
-   * it writes.
+   * Fetches a snapshot to {@code <dir>/<fileName>} and its metadata sidecar, if any, to
+   * {@code <dir>/../.metadata/<fileName>}, both mode 0600. The snapshot goes through a {@code .part} file that
+   * {@code check} sees complete before the rename, so a download that fails or does not pass the check leaves
+   * nothing behind; an existing {@code <dir>/<fileName>} is refused and left as it is.
    *
-   * @throws IOException when the store cannot tell
+   * @param check called with the complete {@code .part} file; throws to refuse it
+   * @return the downloaded snapshot file
+   * @throws java.nio.file.NoSuchFileException when the snapshot is not in the folder
+   * @throws java.nio.file.FileAlreadyExistsException when {@code <dir>/<fileName>} exists
    */
-  default boolean holdsCopyOf(String fileName, Path localFile) throws IOException {
-    long size = java.nio.file.Files.size(localFile);
-    return list().stream().anyMatch(s -> s.fileName().equals(fileName) && s.size() == size);
-  }
-
-  /**
-   * Whether a listed snapshot is shaped like a whole snapshot, judged without its local copy (S3: a raw object's
-   * size fits etcd's page-plus-trailer rule, a zip ends with its central directory). What is not intact never
-   * counts towards retention. The default is true: a store whose every write is verified.
-   *
-   * @throws IOException when the store cannot tell
-   */
-  default boolean intact(StoredSnapshot listed) throws IOException {
-    return true;
-  }
-
-  /** Opens a stored snapshot for reading; {@link java.nio.file.NoSuchFileException} when absent. */
-  InputStream open(String fileName) throws IOException;
-
-  /** Deletes the snapshot and its metadata sidecar; false when neither existed. */
-  boolean delete(String fileName) throws IOException;
-
-  @Override
-  default void close() throws IOException {}
+  Path download(String fileName, Path dir, PartCheck check) throws IOException;
 }

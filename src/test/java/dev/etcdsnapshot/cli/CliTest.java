@@ -184,7 +184,8 @@ class CliTest {
   @Test
   void deleteTakesTheNodeLockAndDeletesNothingWhileASaveRuns() throws Exception {
     snapshotFile("on-demand-n1-1");
-    try (var save = dev.etcdsnapshot.engine.NodeLock.acquire(dir, "n1")) {
+    try (var save = dev.etcdsnapshot.engine.NodeLock.acquire(new dev.etcdsnapshot.storage.local.LocalSnapshotStore(
+        dir, false, "n1", dev.etcdsnapshot.engine.SnapshotNames::parseTimestamp))) {
       CliRun run = run("delete", "--dir", dir.toString(), "--node-name", "n1", "on-demand-n1-1");
       assertThat(run.code()).isEqualTo(1);
       assertThat(run.errLines()).containsExactly("nothing deleted: a save of node n1 is running in " + dir

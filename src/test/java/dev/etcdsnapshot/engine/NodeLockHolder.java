@@ -7,7 +7,7 @@ public final class NodeLockHolder {
   private NodeLockHolder() {}
 
   public static void main(String[] args) throws Exception {
-    try (NodeLock.Held held = NodeLock.acquire(Path.of(args[0]), args[1])) {
+    try (var held = NodeLock.acquire(NodeLockTest.directory(Path.of(args[0]), args[1]))) {
       System.out.println("locked");
       System.out.flush();
       System.in.read();

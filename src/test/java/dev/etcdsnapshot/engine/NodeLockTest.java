@@ -3,6 +3,8 @@ package dev.etcdsnapshot.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.etcdsnapshot.storage.SnapshotDirectory;
+import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,24 +18,28 @@ class NodeLockTest {
 
   @TempDir Path tmp;
 
+  static SnapshotDirectory directory(Path dir, String node) {
+    return new LocalSnapshotStore(dir, false, node, SnapshotNames::parseTimestamp);
+  }
+
   @Test
   void aSecondSaveOfTheSameNodeIsRefusedUntilTheFirstEnds() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("snapshots"));
-    try (NodeLock.Held first = NodeLock.acquire(dir, "node1")) {
-      assertThatThrownBy(() -> NodeLock.acquire(dir, "node1"))
+    try (SnapshotDirectory.Lock first = NodeLock.acquire(directory(dir, "node1"))) {
+      assertThatThrownBy(() -> NodeLock.acquire(directory(dir, "node1")))
           .isInstanceOf(SnapshotInProgressException.class)
           .hasMessage("snapshot save already in progress on node node1");
-      try (NodeLock.Held other = NodeLock.acquire(dir, "node2")) {
+      try (SnapshotDirectory.Lock other = NodeLock.acquire(directory(dir, "node2"))) {
         assertThat(other).isNotNull();
       }
     }
-    NodeLock.acquire(dir, "node1").close();
+    NodeLock.acquire(directory(dir, "node1")).close();
   }
 
   @Test
   void theLockFileLivesBesideTheSnapshotDirectoryNotInIt() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("snapshots"));
-    NodeLock.acquire(dir, "node1").close();
+    NodeLock.acquire(directory(dir, "node1")).close();
     try (var files = Files.list(dir)) {
       assertThat(files).isEmpty();
     }
@@ -50,11 +56,11 @@ class NodeLockTest {
       BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("locked");
 
-      assertThatThrownBy(() -> NodeLock.acquire(dir, "node1")).isInstanceOf(SnapshotInProgressException.class);
+      assertThatThrownBy(() -> NodeLock.acquire(directory(dir, "node1"))).isInstanceOf(SnapshotInProgressException.class);
 
       holder.getOutputStream().close(); // the holder releases and exits
       assertThat(holder.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      NodeLock.acquire(dir, "node1").close();
+      NodeLock.acquire(directory(dir, "node1")).close();
     } finally {
       holder.destroyForcibly();
     }

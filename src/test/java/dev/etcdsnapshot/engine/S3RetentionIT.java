@@ -194,7 +194,7 @@ class S3RetentionIT {
     try (EtcdSnapshotSource source =
         EtcdSnapshotSource.forSingleEndpoint(EtcdConnectionSettings.of(etcd.member(0).clientUrl()))) {
       SnapshotEngine engine = new SnapshotEngine(local, source, Clock.fixed(NOW, ZoneOffset.UTC));
-      return engine.save(new SaveRequest(prefix, false, 0, Map.of(), "0123456789ab", "uid-1",
+      return engine.save(new SaveRequest(SnapshotTrigger.SCHEDULED, prefix, false, 0, Map.of(), "0123456789ab", "uid-1",
           Optional.of(new RemoteCopy(store, keep, scope))));
     }
   }

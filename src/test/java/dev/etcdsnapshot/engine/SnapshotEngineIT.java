@@ -94,7 +94,8 @@ class SnapshotEngineIT {
 
   @Test
   void compressedSaveKeepsOnlyTheZipAndItVerifies() throws Exception {
-    SaveRequest request = new SaveRequest("etcd-snapshot", true, 0, Map.of("team", "infra"), null, null, Optional.empty());
+    SaveRequest request = new SaveRequest(SnapshotTrigger.SCHEDULED,
+        "etcd-snapshot", true, 0, Map.of("team", "infra"), null, null, Optional.empty());
     SaveResult result = engine(source, Instant.ofEpochSecond(1_700_000_000)).save(request);
 
     assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
@@ -210,7 +211,8 @@ class SnapshotEngineIT {
         });
 
         SaveResult result = engine(killsEtcdMidStream, Instant.ofEpochSecond(1_700_000_000))
-            .save(new SaveRequest("on-demand", compress, 0, Map.of(), null, null, Optional.empty()));
+            .save(new SaveRequest(SnapshotTrigger.ON_DEMAND,
+                "on-demand", compress, 0, Map.of(), null, null, Optional.empty()));
 
         String file = "on-demand-node1-1700000000" + (compress ? ".zip" : "");
         assertThat(result.failures()).singleElement().satisfies(f -> {
@@ -283,11 +285,13 @@ class SnapshotEngineIT {
   @Test
   void retentionAfterSavePrunesOldestOfThePrefixOnly() throws Exception {
     for (long t = 1_700_000_000; t < 1_700_000_004; t++) {
-      SaveRequest scheduled = new SaveRequest("etcd-snapshot", false, 2, Map.of(), null, null, Optional.empty());
+      SaveRequest scheduled = new SaveRequest(SnapshotTrigger.SCHEDULED,
+          "etcd-snapshot", false, 2, Map.of(), null, null, Optional.empty());
       assertThat(engine(source, Instant.ofEpochSecond(t)).save(scheduled).succeeded()).isTrue();
     }
     Files.writeString(dir.resolve("on-demand-node1-1600000000"), "x");
-    SaveRequest scheduled = new SaveRequest("etcd-snapshot", false, 2, Map.of(), null, null, Optional.empty());
+    SaveRequest scheduled = new SaveRequest(SnapshotTrigger.SCHEDULED,
+        "etcd-snapshot", false, 2, Map.of(), null, null, Optional.empty());
     SaveResult last = engine(source, Instant.ofEpochSecond(1_700_000_010)).save(scheduled);
 
     assertThat(last.pruned()).extracting(StoredSnapshot::fileName).containsExactly("etcd-snapshot-node1-1700000002");

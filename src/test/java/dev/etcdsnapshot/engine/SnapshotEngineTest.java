@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etcdsnapshot.engine.SnapshotFailure.Stage;
 import dev.etcdsnapshot.engine.file.SnapshotIntegrityTestData;
+import dev.etcdsnapshot.storage.PartCheck;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;
@@ -69,7 +70,8 @@ class SnapshotEngineTest {
   }
 
   private static SaveRequest withRemote(String prefix, RemoteCopy copy) {
-    return new SaveRequest(prefix, false, 0, Map.of(), "0123456789ab", "cluster-1", Optional.of(copy));
+    return new SaveRequest(SnapshotTrigger.SCHEDULED,
+        prefix, false, 0, Map.of(), "0123456789ab", "cluster-1", Optional.of(copy));
   }
 
   @Test
@@ -81,7 +83,8 @@ class SnapshotEngineTest {
     Path otherNode = part("etcd-snapshot-n2-1799990000", now.minusSeconds(7200));
 
     SaveResult result = engine("n1", now.getEpochSecond())
-        .save(new SaveRequest("etcd-snapshot", false, 0, Map.of(), "0123456789ab", "cluster-1", Optional.empty()));
+        .save(new SaveRequest(SnapshotTrigger.SCHEDULED,
+            "etcd-snapshot", false, 0, Map.of(), "0123456789ab", "cluster-1", Optional.empty()));
 
     assertThat(result.succeeded()).isTrue();
     assertThat(stale).doesNotExist();
@@ -115,7 +118,7 @@ class SnapshotEngineTest {
   @Test
   void uploadCarriesTheSha256OfTheStoredFileRawAndZipped() throws Exception {
     engine("n1", 100).save(withRemote("etcd-snapshot", new RemoteCopy(remote, 0, RetentionScope.NODE)));
-    engine("n1", 200).save(new SaveRequest("etcd-snapshot", true, 0, Map.of(), null, null,
+    engine("n1", 200).save(new SaveRequest(SnapshotTrigger.SCHEDULED, "etcd-snapshot", true, 0, Map.of(), null, null,
         Optional.of(new RemoteCopy(remote, 0, RetentionScope.NODE))));
 
     assertThat(remote.puts).extracting(SnapshotMetadata::sha256).containsExactly(
@@ -198,10 +201,35 @@ class SnapshotEngineTest {
     });
   }
 
+  /** An ETCDSnapshotRequest's save never prunes, whatever it is named and whatever retention reaches the engine. */
+  @Test
+  void onDemandRequestsNeverPruneWhateverTheirName() throws Exception {
+    RemoteFake remote = new RemoteFake(Files.createDirectories(tmp.resolve("remote-od")));
+    for (long t = 1; t <= 3; t++) {
+      SaveRequest request = new SaveRequest(SnapshotTrigger.ON_DEMAND, "pre-upgrade", false, 1, Map.of(), null, null,
+          Optional.of(new RemoteCopy(remote, 1, RetentionScope.NODE)));
+      assertThat(engine("n1", t).save(request).pruned()).isEmpty();
+    }
+    assertThat(files()).hasSize(3);
+    assertThat(remote.list()).hasSize(3);
+  }
+
+  /** The same name pruned when a schedule saves it: only the trigger differs. */
+  @Test
+  void aScheduledSaveOfTheSameNamePrunes() throws Exception {
+    for (long t = 1; t <= 3; t++) {
+      SaveRequest request = new SaveRequest(SnapshotTrigger.SCHEDULED, "pre-upgrade", false, 1, Map.of(), null, null,
+          Optional.empty());
+      engine("n1", t).save(request);
+    }
+    assertThat(files()).containsExactly("pre-upgrade-n1-3");
+  }
+
   @Test
   void onDemandSavesNeverPruneEvenWithRetention() throws Exception {
     for (long t = 1; t <= 3; t++) {
-      SaveRequest request = new SaveRequest("on-demand", false, 1, Map.of(), null, null, Optional.empty());
+      SaveRequest request = new SaveRequest(SnapshotTrigger.SCHEDULED,
+          "on-demand", false, 1, Map.of(), null, null, Optional.empty());
       assertThat(engine("n1", t).save(request).pruned()).isEmpty();
     }
     assertThat(files()).hasSize(3);
@@ -273,7 +301,7 @@ class SnapshotEngineTest {
       }
     };
     SaveResult result = new SnapshotEngine(store("n1"), breaksMidway, clockAt(9), 2)
-        .save(new SaveRequest("on-demand", true, 0, Map.of(), null, null, Optional.empty()));
+        .save(new SaveRequest(SnapshotTrigger.ON_DEMAND, "on-demand", true, 0, Map.of(), null, null, Optional.empty()));
 
     assertThat(result.failures()).singleElement().satisfies(f -> {
       assertThat(f.message()).isEqualTo(
@@ -303,7 +331,7 @@ class SnapshotEngineTest {
       }
     };
     SaveResult result = new SnapshotEngine(store("n1"), noTrailer, clockAt(9), 2)
-        .save(new SaveRequest("on-demand", true, 0, Map.of(), null, null, Optional.empty()));
+        .save(new SaveRequest(SnapshotTrigger.ON_DEMAND, "on-demand", true, 0, Map.of(), null, null, Optional.empty()));
 
     assertThat(result.failures()).singleElement().extracting(SnapshotFailure::message).isEqualTo(
         "failed to save snapshot on-demand-n1-9.zip: corrupt snapshot stream from etcd at test: "
@@ -331,7 +359,8 @@ class SnapshotEngineTest {
     };
     for (int threads : new int[] {1, 2}) {
       SaveResult result = new SnapshotEngine(store("n" + threads), chunked, clockAt(9), threads)
-          .save(new SaveRequest("on-demand", true, 0, Map.of(), null, null, Optional.empty()));
+          .save(new SaveRequest(SnapshotTrigger.ON_DEMAND,
+              "on-demand", true, 0, Map.of(), null, null, Optional.empty()));
       assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
       try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(dir.resolve(result.fileName()).toFile())) {
         assertThat(zip.getInputStream(zip.getEntry("on-demand-n" + threads + "-9")).readAllBytes())
@@ -401,9 +430,16 @@ class SnapshotEngineTest {
       }
       puts.add(metadata);
       uploader.put(metadata.fileName(), metadata.nodeName());
-      StoredSnapshot local = files.put(file, metadata);
+      Files.copy(file, files.pathOf(metadata.fileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      files.writeMetadata(metadata.fileName(), metadata.extra());
+      StoredSnapshot local = files.find(metadata.fileName()).orElseThrow();
       return new StoredSnapshot(local.fileName(), StorageKind.S3, "s3://bucket/" + local.fileName(), local.size(),
           local.createdAt(), metadata.nodeName(), metadata.tokenHash(), Map.of());
+    }
+
+    @Override
+    public Path download(String fileName, Path dir, PartCheck check) {
+      throw new UnsupportedOperationException("the engine's save never downloads");
     }
 
     @Override

@@ -223,7 +223,8 @@ class ScheduleIT {
     spec.setNodes(List.of("node-a"));
     create("busy", spec);
     Instant slot = CronSchedule.parse("*/5 * * * *", "UTC").nextAfter(clock.instant()).get();
-    try (var held = dev.etcdsnapshot.engine.NodeLock.acquire(dirA, "node-a")) {
+    try (var held = dev.etcdsnapshot.engine.NodeLock.acquire(new dev.etcdsnapshot.storage.local.LocalSnapshotStore(
+        dirA, false, "node-a", dev.etcdsnapshot.engine.SnapshotNames::parseTimestamp))) {
       clock.set(slot.plusSeconds(1));
       await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
         assertThat(get("busy").getStatus().getNodes()).singleElement().satisfies(e -> {

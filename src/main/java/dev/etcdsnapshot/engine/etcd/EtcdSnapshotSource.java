@@ -64,12 +64,6 @@ public final class EtcdSnapshotSource implements SnapshotSource, MemberKvHash, A
     return new EtcdSnapshotSource(settings, settings.endpoints().get(0));
   }
 
-  /** A source for one member among {@code settings.endpoints()} (or any other endpoint with the same TLS files). */
-  public static EtcdSnapshotSource forMember(EtcdConnectionSettings settings, URI endpoint) {
-    settings.validate();
-    return new EtcdSnapshotSource(settings, endpoint);
-  }
-
   @Override
   public String describe() {
     return "etcd at " + endpoint;

@@ -1,7 +1,6 @@
 package dev.etcdsnapshot.engine.file;
 
-import dev.etcdsnapshot.storage.SnapshotLayout;
-import dev.etcdsnapshot.storage.local.PrivateFiles;
+import dev.etcdsnapshot.storage.PartFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,21 +49,15 @@ public final class SnapshotCompression {
   }
 
   /**
-   * Unzips a compressed snapshot into {@code target} (mode 0600, via a {@code .part} file), insisting on exactly one
-   * entry (k3s's restore would take the last of several).
+   * Unzips a compressed snapshot into {@code target} (a {@link PartFile}, committed only when the archive held
+   * exactly one entry; k3s's restore would take the last of several).
    */
-  public static void decompress(Path zip, Path target) throws IOException {
-    Path part = SnapshotLayout.partFile(target.toAbsolutePath().getParent(), target.getFileName().toString());
+  public static Path decompress(Path zip, PartFile target) throws IOException {
     try (InputStream in = Files.newInputStream(zip)) {
       ZipInputStream entry = openSingleEntry(in);
-      try (FileChannel channel = PrivateFiles.createPrivate(part)) {
-        copy(entry, Channels.newOutputStream(channel));
-        channel.force(true);
-      }
+      copy(entry, Channels.newOutputStream(target.channel()));
       requireNoMoreEntries(entry);
-      PrivateFiles.moveAtomically(part, target);
-    } finally {
-      Files.deleteIfExists(part);
+      return target.commit();
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.etcdsnapshot.operator.agent;
 
+import dev.etcdsnapshot.engine.SnapshotTrigger;
 import dev.etcdsnapshot.model.DeletionPolicy;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
 import dev.etcdsnapshot.model.SnapshotVerification;
-import dev.etcdsnapshot.operator.metrics.SnapshotMetrics.Trigger;
 import java.util.Objects;
 
 /**
@@ -18,11 +18,11 @@ import java.util.Objects;
  * @param deletionPolicy what deleting the resulting objects does
  * @param proveContent prove the saved snapshot against the live member ({@code verify: content})
  */
-public record SnapshotJob(Trigger trigger, String namePrefix, boolean compress, int localRetention, String namespace,
+public record SnapshotJob(SnapshotTrigger trigger, String namePrefix, boolean compress, int localRetention, String namespace,
     SnapshotS3Spec s3, DeletionPolicy deletionPolicy, boolean proveContent) {
 
   /** A job with the default verification: the content is proven. */
-  public SnapshotJob(Trigger trigger, String namePrefix, boolean compress, int localRetention, String namespace,
+  public SnapshotJob(SnapshotTrigger trigger, String namePrefix, boolean compress, int localRetention, String namespace,
       SnapshotS3Spec s3, DeletionPolicy deletionPolicy) {
     this(trigger, namePrefix, compress, localRetention, namespace, s3, deletionPolicy, true);
   }

@@ -9,6 +9,7 @@ import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.SnapshotFailure;
 import dev.etcdsnapshot.engine.SnapshotInProgressException;
 import dev.etcdsnapshot.engine.SnapshotNames;
+import dev.etcdsnapshot.engine.SnapshotTrigger;
 import dev.etcdsnapshot.model.S3RetentionScope;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.s3.RemoteStores;
@@ -118,7 +119,7 @@ public final class SnapshotRunner {
     SaveContext ctx = context.get();
     Optional<RemoteCopy> remote = Optional.ofNullable(store)
         .map(s -> new RemoteCopy(s, s3Retention(job, secretRetention), scope(job)));
-    SaveRequest request = new SaveRequest(job.namePrefix(), job.compress(), job.localRetention(),
+    SaveRequest request = new SaveRequest(job.trigger(), job.namePrefix(), job.compress(), job.localRetention(),
         ctx.extraMetadata(), ctx.tokenHash(), ctx.clusterId(), remote);
     long started = System.nanoTime();
     SaveResult result;
@@ -183,17 +184,13 @@ public final class SnapshotRunner {
 
   /**
    * S3 snapshots to keep: the schedule's {@code s3.retention} when set, else the Secret's {@code etcd-s3-retention},
-   * else 5; on-demand snapshots are never pruned (k3s). The CRD gives {@code s3.retention} no default, so an unset
-   * field really is unset here.
+   * else 5; none (0, keep all) for on-demand snapshots ({@link SnapshotTrigger#retention}). The CRD gives
+   * {@code s3.retention} no default, so an unset field really is unset here.
    */
   static int s3Retention(SnapshotJob job, OptionalInt secretRetention) {
-    if (job.trigger() == SnapshotMetrics.Trigger.ON_DEMAND) {
-      return 0;
-    }
-    if (job.s3().getRetention() != null) {
-      return job.s3().getRetention();
-    }
-    return secretRetention.orElse(S3Settings.DEFAULT_RETENTION);
+    int configured = job.s3().getRetention() != null ? job.s3().getRetention()
+        : secretRetention.orElse(S3Settings.DEFAULT_RETENTION);
+    return job.trigger().retention(job.namePrefix(), configured);
   }
 
   static RetentionScope scope(SnapshotJob job) {

@@ -2,6 +2,7 @@ package dev.etcdsnapshot.operator.metrics;
 
 import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.engine.SnapshotFailure;
+import dev.etcdsnapshot.engine.SnapshotTrigger;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.micrometer.core.instrument.Counter;
@@ -50,18 +51,6 @@ import java.util.function.Function;
  */
 public final class SnapshotMetrics {
 
-  /** What triggered a save: the {@code phase} label. */
-  public enum Trigger {
-    SCHEDULED("scheduled"),
-    ON_DEMAND("on-demand");
-
-    private final String label;
-
-    Trigger(String label) {
-      this.label = label;
-    }
-  }
-
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
@@ -80,10 +69,10 @@ public final class SnapshotMetrics {
   }
 
   /** Records one save and what it made or failed to make. */
-  public void recordSave(String node, Trigger trigger, boolean withS3, SaveResult result, Duration took) {
+  public void recordSave(String node, SnapshotTrigger trigger, boolean withS3, SaveResult result, Duration took) {
     Timer.builder("etcd.snapshot.save.duration")
         .description("Time to take, store and prune one snapshot")
-        .tag("phase", trigger.label)
+        .tag("phase", trigger.label())
         .tag("storage", withS3 ? label(StorageKind.S3) : label(StorageKind.LOCAL))
         .tag("status", result.succeeded() ? "success" : "error")
         .register(registry)

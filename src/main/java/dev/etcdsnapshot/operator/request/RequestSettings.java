@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.operator.request;
 
+import dev.etcdsnapshot.engine.SnapshotTrigger;
 import dev.etcdsnapshot.model.DeletionPolicy;
 import dev.etcdsnapshot.model.EtcdSnapshotRequest;
 import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
@@ -7,7 +8,6 @@ import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
 import dev.etcdsnapshot.model.SnapshotVerification;
 import dev.etcdsnapshot.operator.agent.SnapshotJob;
-import dev.etcdsnapshot.operator.metrics.SnapshotMetrics.Trigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 
@@ -64,9 +64,9 @@ public record RequestSettings(String prefix, boolean compress, List<String> node
     return nodes.isEmpty() || nodes.contains(node);
   }
 
-  /** The job an agent runs; on-demand snapshots are never pruned automatically (k3s), so retention is 0. */
+  /** The job an agent runs: a request has no retention of its own (the engine never prunes after it). */
   public SnapshotJob job(String namespace) {
-    return new SnapshotJob(Trigger.ON_DEMAND, prefix, compress, 0, namespace, s3, deletionPolicy, proveContent);
+    return new SnapshotJob(SnapshotTrigger.ON_DEMAND, prefix, compress, 0, namespace, s3, deletionPolicy, proveContent);
   }
 
   /** Whether the request's own {@code spec.nodes} selects the node (used when its scheduleRef cannot be read). */

@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.operator.schedule;
 
+import dev.etcdsnapshot.engine.SnapshotTrigger;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
@@ -8,7 +9,6 @@ import dev.etcdsnapshot.operator.agent.SnapshotJob;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
 import dev.etcdsnapshot.operator.agent.UploadRetrier;
 import dev.etcdsnapshot.operator.events.ResourceEvents;
-import dev.etcdsnapshot.operator.metrics.SnapshotMetrics.Trigger;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.node.AgentLeases;
 import dev.etcdsnapshot.operator.s3.S3Access;
@@ -292,7 +292,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   }
 
   private static SnapshotJob job(EtcdSnapshotSchedule schedule, EtcdSnapshotScheduleSpec spec) {
-    return new SnapshotJob(Trigger.SCHEDULED,
+    return new SnapshotJob(SnapshotTrigger.SCHEDULED,
         spec.getName() == null ? "etcd-snapshot" : spec.getName(),
         Boolean.TRUE.equals(spec.getCompress()),
         spec.getRetention() == null ? 5 : spec.getRetention(),

@@ -1,13 +1,12 @@
 package dev.etcdsnapshot.storage.local;
 
 import dev.etcdsnapshot.storage.SnapshotLayout;
-import dev.etcdsnapshot.storage.SnapshotMetadata;
-import dev.etcdsnapshot.storage.SnapshotStore;
+import dev.etcdsnapshot.storage.PartFile;
+import dev.etcdsnapshot.storage.SnapshotDirectory;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,11 +24,11 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * A node's snapshot directory as a {@link SnapshotStore}, with k3s's directory rules (k3s-compat §5.1): only the
+ * A node's snapshot directory as a {@link SnapshotDirectory}, with k3s's directory rules (k3s-compat §5.1): only the
  * default directory is created (mode 0700); a custom one must exist. Metadata sidecars live in the sibling
  * {@code .metadata} folder. Every file in the directory except {@code .part} files is a snapshot, as k3s lists them.
  */
-public final class LocalSnapshotStore implements SnapshotStore {
+public final class LocalSnapshotStore implements SnapshotDirectory {
 
   private final Path dir;
   private final boolean createIfMissing;
@@ -51,11 +50,13 @@ public final class LocalSnapshotStore implements SnapshotStore {
   }
 
   /** The absolute snapshot directory. */
+  @Override
   public Path directory() {
     return dir;
   }
 
   /** The node the directory belongs to. */
+  @Override
   public String nodeName() {
     return nodeName;
   }
@@ -69,6 +70,7 @@ public final class LocalSnapshotStore implements SnapshotStore {
    * Makes sure the directory can be used: creates the default one (0700), refuses a missing custom one, a
    * non-directory and, when {@code forWriting}, one this process cannot write. Messages name the path.
    */
+  @Override
   public void checkDirectory(boolean forWriting) throws IOException {
     if (!Files.exists(dir)) {
       if (!createIfMissing) {
@@ -94,6 +96,7 @@ public final class LocalSnapshotStore implements SnapshotStore {
   }
 
   /** The path a snapshot of this name has in the directory. */
+  @Override
   public Path pathOf(String fileName) {
     return SnapshotLayout.localFile(dir, fileName);
   }
@@ -121,6 +124,7 @@ public final class LocalSnapshotStore implements SnapshotStore {
    * our lock; a file being written is modified continually, so one untouched for longer than any save can stall
    * belongs to nobody. Returns the names removed.
    */
+  @Override
   public List<String> removeLeftoverPartFiles(Predicate<String> ofThisNode, Instant staleBefore) throws IOException {
     List<String> removed = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SnapshotLayout.PART_SUFFIX)) {
@@ -138,6 +142,7 @@ public final class LocalSnapshotStore implements SnapshotStore {
   }
 
   /** The snapshot of this name, or empty when there is no such regular file. */
+  @Override
   public Optional<StoredSnapshot> find(String fileName) throws IOException {
     return stat(pathOf(fileName));
   }
@@ -160,33 +165,18 @@ public final class LocalSnapshotStore implements SnapshotStore {
         MetadataSidecar.read(SnapshotLayout.localMetadataFile(dir, name))));
   }
 
-  /**
-   * Copies a finished snapshot in under {@code metadata.fileName()} (via a {@code .part} file and a rename, mode
-   * 0600) and writes its metadata sidecar when there is extra metadata.
-   */
   @Override
-  public StoredSnapshot put(Path file, SnapshotMetadata metadata) throws IOException {
-    checkDirectory(true);
-    Path target = pathOf(metadata.fileName());
-    Path part = SnapshotLayout.partFile(dir, metadata.fileName());
-    Files.deleteIfExists(part);
-    try {
-      try (FileChannel out = PrivateFiles.createPrivate(part); FileChannel in = FileChannel.open(file)) {
-        long size = in.size();
-        for (long done = 0; done < size; ) {
-          done += in.transferTo(done, size - done, out);
-        }
-        out.force(true);
-      }
-      PrivateFiles.moveAtomically(part, target);
-    } finally {
-      Files.deleteIfExists(part);
-    }
-    writeMetadata(metadata.fileName(), metadata.extra());
-    return find(metadata.fileName()).orElseThrow(() -> new NoSuchFileException(target.toString()));
+  public PartFile createPart(String fileName) throws IOException {
+    return LocalPartFile.create(dir, fileName);
+  }
+
+  @Override
+  public Optional<Lock> tryLock() {
+    return NodeLocks.tryAcquire(dir, nodeName);
   }
 
   /** Writes the k3s extra-metadata sidecar {@code <dir>/../.metadata/<file>}; nothing when the map is empty. */
+  @Override
   public void writeMetadata(String fileName, Map<String, String> extra) throws IOException {
     if (extra.isEmpty()) {
       return;

@@ -3,9 +3,7 @@ package dev.etcdsnapshot.storage.local;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -41,17 +39,9 @@ final class MetadataSidecar {
   /** Writes the sidecar through a {@code .part} file; the metadata folder is created 0700 when missing. */
   static void write(Path file, Map<String, String> extra) throws IOException {
     PrivateFiles.createPrivateDirectories(file.getParent());
-    Path part = file.resolveSibling(file.getFileName() + ".part");
-    Files.deleteIfExists(part);
-    try {
-      try (FileChannel channel = PrivateFiles.createPrivate(part);
-          OutputStream out = Channels.newOutputStream(channel)) {
-        out.write(Json.MAPPER.writeValueAsBytes(new TreeMap<>(extra)));
-        channel.force(true);
-      }
-      PrivateFiles.moveAtomically(part, file);
-    } finally {
-      Files.deleteIfExists(part);
+    try (LocalPartFile part = LocalPartFile.create(file.getParent(), file.getFileName().toString())) {
+      Channels.newOutputStream(part.channel()).write(Json.MAPPER.writeValueAsBytes(new TreeMap<>(extra)));
+      part.commit();
     }
   }
 

@@ -39,13 +39,6 @@ public final class PrivateFiles {
     return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
-  /** Sets mode 0600 on an existing file. */
-  public static void makePrivate(Path file) throws IOException {
-    if (POSIX) {
-      Files.setPosixFilePermissions(file, FILE_MODE);
-    }
-  }
-
   /** Creates a directory and its missing parents, the new ones with mode 0700. */
   public static void createPrivateDirectories(Path dir) throws IOException {
     Path absolute = dir.toAbsolutePath();
@@ -76,7 +69,7 @@ public final class PrivateFiles {
   }
 
   /** Makes a rename in {@code dir} durable; a no-op where directories cannot be opened. */
-  public static void syncDirectory(Path dir) {
+  private static void syncDirectory(Path dir) {
     if (dir == null) {
       return;
     }

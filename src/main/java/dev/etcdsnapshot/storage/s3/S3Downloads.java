@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import dev.etcdsnapshot.storage.PartCheck;
 import dev.etcdsnapshot.storage.local.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,6 +3,7 @@ package dev.etcdsnapshot.storage.s3;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.etcdsnapshot.storage.SnapshotLayout;
 import dev.etcdsnapshot.storage.SnapshotMetadata;
+import dev.etcdsnapshot.storage.PartCheck;
 import dev.etcdsnapshot.storage.SnapshotStore;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
@@ -252,6 +253,7 @@ public final class S3SnapshotStore implements SnapshotStore {
    * @throws NoSuchFileException when the snapshot is not in the folder
    * @throws java.nio.file.FileAlreadyExistsException when {@code <dir>/<fileName>} exists
    */
+  @Override
   public Path download(String fileName, Path dir, PartCheck check) throws IOException {
     Path target = SnapshotLayout.localFile(dir, fileName);
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {

@@ -3,6 +3,9 @@ package dev.etcdsnapshot.engine.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.etcdsnapshot.engine.SnapshotNames;
+import dev.etcdsnapshot.storage.PartFile;
+import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -21,6 +24,10 @@ class SnapshotCompressionTest {
   private static final SnapshotZipWriter WRITER = new SnapshotZipWriter(2, Deflater.DEFAULT_COMPRESSION);
 
   @TempDir Path tmp;
+
+  private LocalSnapshotStore directory() {
+    return new LocalSnapshotStore(tmp, false, "n1", SnapshotNames::parseTimestamp);
+  }
 
   @Test
   void theZipIsPrivateWithOneDeflatedEntryNamedAfterTheRawFile() throws Exception {
@@ -54,7 +61,9 @@ class SnapshotCompressionTest {
     }
 
     Path restored = tmp.resolve("restored");
-    SnapshotCompression.decompress(zip, restored);
+    try (PartFile target = directory().createPart("restored")) {
+      SnapshotCompression.decompress(zip, target);
+    }
 
     assertThat(Files.readAllBytes(restored)).isEqualTo(bytes);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restored))).isEqualTo("rw-------");
@@ -75,8 +84,11 @@ class SnapshotCompressionTest {
     }
     Files.write(zip, bytes.toByteArray());
 
-    assertThatThrownBy(() -> SnapshotCompression.decompress(zip, tmp.resolve("restored")))
-        .hasMessage("unexpected compressed etcd snapshot contents: more than one entry");
+    assertThatThrownBy(() -> {
+      try (PartFile target = directory().createPart("restored")) {
+        SnapshotCompression.decompress(zip, target);
+      }
+    }).hasMessage("unexpected compressed etcd snapshot contents: more than one entry");
     assertThat(tmp.resolve("restored")).doesNotExist();
     assertThat(tmp.resolve("restored.part")).doesNotExist();
   }

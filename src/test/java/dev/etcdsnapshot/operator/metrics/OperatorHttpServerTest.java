@@ -36,7 +36,7 @@ class OperatorHttpServerTest {
         "file:///snapshots/etcd-snapshot-n1-1775044800", 4128, now, "n1", null, Map.of());
     SnapshotFailure upload = new SnapshotFailure(SnapshotFailure.Stage.UPLOAD, StorageKind.S3,
         "etcd-snapshot-n1-1775044800", "s3://b/etcd-snapshot-n1-1775044800", now, "bucket gone");
-    metrics.recordSave("n1", SnapshotMetrics.Trigger.SCHEDULED, true,
+    metrics.recordSave("n1", dev.etcdsnapshot.engine.SnapshotTrigger.SCHEDULED, true,
         new SaveResult("etcd-snapshot-n1-1775044800", List.of(local), List.of(), List.of(upload)),
         Duration.ofMillis(250));
     metrics.recordSync(StorageKind.LOCAL, true, Duration.ofMillis(12));

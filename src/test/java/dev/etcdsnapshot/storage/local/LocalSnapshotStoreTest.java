@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.etcdsnapshot.engine.SnapshotNames;
-import dev.etcdsnapshot.storage.SnapshotMetadata;
+import dev.etcdsnapshot.storage.PartFile;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.io.IOException;
@@ -55,12 +55,24 @@ class LocalSnapshotStoreTest {
   }
 
   @Test
-  void putCopiesPrivatelyWithSidecarAndDeleteRemovesBoth() throws Exception {
-    Path source = Files.writeString(tmp.resolve("download"), "snapshot-bytes");
-    SnapshotMetadata metadata = new SnapshotMetadata("on-demand-node2-5", "node2", Instant.ofEpochSecond(5), null,
-        null, null, Map.of("k", "v"));
+  void aPartFileClosedUncommittedLeavesNothing() throws Exception {
+    try (PartFile part = store.createPart("on-demand-node2-6")) {
+      part.channel().write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    }
+    assertThat(dir.resolve("on-demand-node2-6")).doesNotExist();
+    assertThat(dir.resolve("on-demand-node2-6.part")).doesNotExist();
+  }
 
-    StoredSnapshot put = store.put(source, metadata);
+  @Test
+  void aCommittedPartFileIsPrivateWithSidecarAndDeleteRemovesBoth() throws Exception {
+    try (PartFile part = store.createPart("on-demand-node2-5")) {
+      part.channel().write(java.nio.ByteBuffer.wrap("snapshot-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(part.path()))).isEqualTo("rw-------");
+      assertThat(dir.resolve("on-demand-node2-5")).as("not there before the commit").doesNotExist();
+      part.commit();
+    }
+    store.writeMetadata("on-demand-node2-5", Map.of("k", "v"));
+    StoredSnapshot put = store.find("on-demand-node2-5").orElseThrow();
 
     Path file = dir.resolve("on-demand-node2-5");
     Path sidecar = tmp.resolve(".metadata/on-demand-node2-5");

@@ -1,4 +1,4 @@
-package dev.etcdsnapshot.storage.s3;
+package dev.etcdsnapshot.storage;
 
 import java.io.IOException;
 import java.nio.file.Path;
