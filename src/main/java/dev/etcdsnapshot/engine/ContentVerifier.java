@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Proves a snapshot's content against its live member: the file's structure and trailer, then etcd's KV hash of
@@ -15,6 +19,13 @@ import java.time.Clock;
  * {@code HashKV} at that revision.
  */
 public final class ContentVerifier {
+
+  /** Asks members for their HashKV while a proof walks the file; daemon threads, gone when idle. */
+  private static final ExecutorService ASKER = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "content-proof-hashkv");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private final Clock clock;
   private final Path tempDir;
@@ -54,7 +65,18 @@ public final class ContentVerifier {
       if (trailer != null && !trailer.ok()) {
         return verdict(ContentProof.Outcome.UNREADABLE, 0, 0, 0, -1, "snapshot is corrupt: " + trailer.describe());
       }
-      KvHash kv = KvHash.index(content); // walks every bucket: the structure check is the first pass
+      // The member computes its HashKV (a read of its whole key bucket) while this walks the file.
+      long expected = content.lastRevision();
+      Future<MemberKvHash.Answer> early = expected > 0 ? ASKER.submit(() -> member.hashKv(expected)) : null;
+      KvHash kv;
+      try {
+        kv = KvHash.index(content); // walks every bucket: the structure check is the first pass
+      } catch (RuntimeException e) {
+        if (early != null) {
+          early.cancel(true);
+        }
+        throw e;
+      }
       long revision = kv.revision();
       if (revision == 0) {
         // An etcd that was never written to: a valid snapshot with nothing to compare (HashKV(0) would mean "now").
@@ -63,7 +85,7 @@ public final class ContentVerifier {
       }
       MemberKvHash.Answer answer;
       try {
-        answer = member.hashKv(revision);
+        answer = early != null && revision == expected ? await(early) : member.hashKv(revision);
       } catch (MemberKvHash.Compacted e) {
         return verdict(ContentProof.Outcome.COMPACTED, revision, 0, 0, e.compactRevision(), "revision " + revision
             + " is compacted on " + member.describe() + (e.compactRevision() > 0 ? " (compacted at "
@@ -89,6 +111,21 @@ public final class ContentVerifier {
     } catch (IOException | UncheckedIOException e) {
       return verdict(ContentProof.Outcome.UNREADABLE, 0, 0, 0, -1, "cannot read " + snapshot.getFileName() + ": "
           + e.getMessage());
+    }
+  }
+
+  private static MemberKvHash.Answer await(Future<MemberKvHash.Answer> answer) throws IOException {
+    try {
+      return answer.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(String.valueOf(e.getCause().getMessage()), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      answer.cancel(true);
+      throw new IOException("interrupted while waiting for the member's HashKV", e);
     }
   }
 

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * A bbolt database file read page by page at its offset through a {@link FileChannel}: only the pages being walked
- * are on the heap. Layout facts (from bbolt's {@code internal/common}): every page starts with a 16-byte header
+ * A bbolt database file, memory-mapped read-only in windows of at most 1 GiB: a page is a slice of the mapping, so
+ * walking the file copies nothing onto the heap and costs no system call per page (the kernel pages the file in
+ * as the walk touches it; those pages are the page cache's, not the JVM heap's). A page whose overflow reaches past
+ * its window's mapping (a value larger than {@link #WINDOW_OVERLAP}) is read onto the heap instead. Layout facts (from bbolt's {@code internal/common}): every page starts with a 16-byte header
  * (id u64, flags u16, count u16, overflow u32, little-endian); pages 0 and 1 are meta pages whose body is magic,
  * version, page size, flags, root bucket (root u64, sequence u64), free list, high-water mark, txid and an FNV-64a
  * checksum of the 56 bytes before it.
@@ -28,14 +31,24 @@ final class BoltFile {
   private static final int MIN_PAGE = 512;
   private static final int MAX_PAGE = 1 << 16;
   private static final int TRAILER = 32;
+  static final long WINDOW = 1L << 30;
+  static final long WINDOW_OVERLAP = 64L << 20;
 
   private final FileChannel channel;
   private final long fileSize;
+  private final MappedByteBuffer[] windows;
   private final BoltMeta meta;
 
   BoltFile(FileChannel channel) throws IOException {
     this.channel = channel;
     this.fileSize = channel.size();
+    int count = (int) ((fileSize + WINDOW - 1) / WINDOW);
+    this.windows = new MappedByteBuffer[count];
+    for (int i = 0; i < count; i++) {
+      long start = i * WINDOW;
+      long length = Math.min(fileSize - start, WINDOW + WINDOW_OVERLAP);
+      windows[i] = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
+    }
     this.meta = chooseMeta();
     long database = meta.databaseSize();
     if (fileSize < database) {
@@ -100,7 +113,7 @@ final class BoltFile {
       why[index] = "lies beyond the end of the file";
       return null;
     }
-    ByteBuffer page = read(offset, HEADER + META_BODY);
+    ByteBuffer page = mapped(offset, HEADER + META_BODY);
     int flags = Short.toUnsignedInt(page.getShort(8));
     int magic = page.getInt(HEADER);
     int version = page.getInt(HEADER + 4);
@@ -162,7 +175,7 @@ final class BoltFile {
     }
     try {
       long offset = id * meta.pageSize();
-      ByteBuffer header = read(offset, HEADER);
+      ByteBuffer header = mapped(offset, HEADER);
       long headerId = header.getLong(0);
       int flags = Short.toUnsignedInt(header.getShort(8));
       long overflow = Integer.toUnsignedLong(header.getInt(12));
@@ -182,7 +195,8 @@ final class BoltFile {
       if (span > Integer.MAX_VALUE - 8) {
         throw new SnapshotFormatException("snapshot is corrupt: page " + id + " spans " + span + " bytes");
       }
-      return read(offset, (int) span);
+      ByteBuffer page = mapped(offset, (int) span);
+      return page != null ? page : read(offset, (int) span);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -205,6 +219,24 @@ final class BoltFile {
       text.append(text.length() > 0 ? " or free-list" : "free-list");
     }
     return text.toString();
+  }
+
+  /**
+   * {@code length} bytes at {@code offset} as a little-endian slice of the mapping; null when they lie past the
+   * end of the window the offset falls in (a very large overflow), or a heap read when they lie past the file's end
+   * (which then says the file is truncated).
+   */
+  private ByteBuffer mapped(long offset, int length) throws IOException {
+    int index = (int) (offset / WINDOW);
+    if (index >= windows.length || offset + length > fileSize) {
+      return read(offset, length);
+    }
+    MappedByteBuffer window = windows[index];
+    long start = index * WINDOW;
+    if (offset + length > start + window.capacity()) {
+      return null;
+    }
+    return window.slice((int) (offset - start), length).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   private ByteBuffer read(long offset, int length) throws IOException {

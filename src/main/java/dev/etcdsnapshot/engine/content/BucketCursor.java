@@ -3,7 +3,6 @@ package dev.etcdsnapshot.engine.content;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 
 /**
@@ -13,6 +12,9 @@ import java.util.Deque;
  * vsize u32), {@code pos} counted from the element itself, the value right after the key; a nested bucket's value
  * is its 16-byte header (root page u64, sequence u64), and a root of 0 means the bucket's leaf page follows inline.
  * Keys must be strictly ascending across the bucket; anything else is reported as a corrupt page.
+ *
+ * <p>The current key and value are slices of the page (of the file's mapping): nothing is copied unless a caller
+ * asks for a {@code byte[]}.
  */
 final class BucketCursor {
 
@@ -24,8 +26,8 @@ final class BucketCursor {
   private final PageMap pages;
   private final String name;
   private final Deque<Frame> stack = new ArrayDeque<>();
-  private byte[] key;
-  private byte[] value;
+  private ByteBuffer key;
+  private ByteBuffer value;
   private int flags;
 
   private record Frame(ByteBuffer page, long id, boolean leaf, int count, int[] next) {}
@@ -44,18 +46,18 @@ final class BucketCursor {
   }
 
   /** The nested bucket whose header value is {@code bucketValue}. */
-  static BucketCursor nested(BoltFile file, PageMap pages, String name, byte[] bucketValue) {
+  static BucketCursor nested(BoltFile file, PageMap pages, String name, ByteBuffer bucketValue) {
     BucketCursor cursor = new BucketCursor(file, pages, "bucket '" + name + "'");
-    if (bucketValue.length < BUCKET_HEADER) {
-      throw cursor.corrupt("its header is " + bucketValue.length + " bytes, expected " + BUCKET_HEADER);
+    if (bucketValue.capacity() < BUCKET_HEADER) {
+      throw cursor.corrupt("its header is " + bucketValue.capacity() + " bytes, expected " + BUCKET_HEADER);
     }
-    ByteBuffer header = ByteBuffer.wrap(bucketValue).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer header = bucketValue.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     long root = header.getLong(0);
     if (root != 0) {
       cursor.pushPage(root);
       return cursor;
     }
-    ByteBuffer inline = ByteBuffer.wrap(bucketValue, BUCKET_HEADER, bucketValue.length - BUCKET_HEADER).slice()
+    ByteBuffer inline = bucketValue.slice(BUCKET_HEADER, bucketValue.capacity() - BUCKET_HEADER)
         .order(ByteOrder.LITTLE_ENDIAN);
     if (inline.capacity() < BoltFile.HEADER || Short.toUnsignedInt(inline.getShort(8)) != BoltFile.LEAF) {
       throw cursor.corrupt("its inline page is not a leaf page");
@@ -89,6 +91,24 @@ final class BucketCursor {
     return false;
   }
 
+  /** The bucket's last key, found by descending the tree's right edge (a fresh cursor only); null when empty. */
+  ByteBuffer lastKey() {
+    while (!stack.isEmpty()) {
+      Frame top = stack.peek();
+      if (top.count() == 0) {
+        return null;
+      }
+      int element = BoltFile.HEADER + (top.count() - 1) * ELEMENT;
+      if (top.leaf()) {
+        readLeafElement(top, element);
+        return key;
+      }
+      check(top, element, top.page().getInt(element), top.page().getInt(element + 4), 0);
+      pushPage(top.page().getLong(element + 8));
+    }
+    return null;
+  }
+
   private void readLeafElement(Frame frame, int element) {
     ByteBuffer page = frame.page();
     int elementFlags = page.getInt(element);
@@ -96,15 +116,25 @@ final class BucketCursor {
     int ksize = page.getInt(element + 8);
     int vsize = page.getInt(element + 12);
     check(frame, element, pos, ksize, vsize);
-    byte[] nextKey = new byte[ksize];
-    page.get(element + pos, nextKey);
-    if (key != null && Arrays.compareUnsigned(key, nextKey) >= 0) {
+    ByteBuffer nextKey = page.slice(element + pos, ksize);
+    if (key != null && compareUnsigned(key.clear(), nextKey) >= 0) {
       throw corrupt("its keys are out of order on page " + frame.id());
     }
     key = nextKey;
-    value = new byte[vsize];
-    page.get(element + pos + ksize, value);
+    value = page.slice(element + pos + ksize, vsize);
     flags = elementFlags;
+  }
+
+  /** Unsigned lexicographic order of two whole buffers (ByteBuffer.compareTo compares signed bytes). */
+  static int compareUnsigned(ByteBuffer a, ByteBuffer b) {
+    int at = a.mismatch(b);
+    if (at < 0) {
+      return 0;
+    }
+    if (at >= a.limit() || at >= b.limit()) {
+      return Integer.compare(a.limit(), b.limit());
+    }
+    return Integer.compare(Byte.toUnsignedInt(a.get(at)), Byte.toUnsignedInt(b.get(at)));
   }
 
   private void check(Frame frame, int element, int pos, int ksize, int vsize) {
@@ -139,14 +169,24 @@ final class BucketCursor {
     return new SnapshotFormatException("snapshot is corrupt: " + name + ": " + what);
   }
 
-  /** The current entry's key. */
-  byte[] key() {
+  /**
+   * The current entry's key, a slice of its page (position 0, limit its length). A caller may consume it (the
+   * cursor resets it before comparing it with the next key).
+   */
+  ByteBuffer key() {
     return key;
   }
 
-  /** The current entry's value (a nested bucket's header for {@link #isBucket()}). */
-  byte[] value() {
+  /** The current entry's value (a nested bucket's header for {@link #isBucket()}), a slice of its page. */
+  ByteBuffer value() {
     return value;
+  }
+
+  /** A copy of a slice's bytes. */
+  static byte[] bytes(ByteBuffer slice) {
+    byte[] copy = new byte[slice.capacity()];
+    slice.get(0, copy);
+    return copy;
   }
 
   /** Whether the current entry is a nested bucket. */

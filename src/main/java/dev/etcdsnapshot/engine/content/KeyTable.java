@@ -1,5 +1,8 @@
 package dev.etcdsnapshot.engine.content;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * The one piece of per-key state a snapshot walk needs (the key bucket is ordered by revision, not by key): an
  * open-addressing table from a 64-bit fingerprint of the etcd key to an int. 12 bytes a slot, at most 2/3 full, so
@@ -17,7 +20,11 @@ final class KeyTable {
   private int size;
 
   int get(byte[] key) {
-    long fp = fingerprint(key);
+    return get(fingerprint(key));
+  }
+
+  /** The value of the key whose {@link #fingerprint} is {@code fp}, or {@link #ABSENT}. */
+  int get(long fp) {
     int mask = fingerprints.length - 1;
     for (int i = mix(fp) & mask; used[i]; i = (i + 1) & mask) {
       if (fingerprints[i] == fp) {
@@ -28,10 +35,15 @@ final class KeyTable {
   }
 
   void put(byte[] key, int value) {
+    put(fingerprint(key), value);
+  }
+
+  /** Sets the value of the key whose {@link #fingerprint} is {@code fp}. */
+  void put(long fp, int value) {
     if ((size + 1) * 3L > fingerprints.length * 2L) {
       grow();
     }
-    insert(fingerprint(key), value);
+    insert(fp, value);
   }
 
   boolean anyValue(java.util.function.IntPredicate test) {
@@ -82,23 +94,26 @@ final class KeyTable {
 
   /** A 64-bit hash of the key: one lane of MurmurHash3 x64 over little-endian 8-byte words and the tail. */
   static long fingerprint(byte[] key) {
+    return fingerprint(ByteBuffer.wrap(key), 0, key.length);
+  }
+
+  /** The same over {@code length} bytes of {@code buffer} from {@code offset}, read where they lie. */
+  static long fingerprint(ByteBuffer buffer, int offset, int length) {
+    boolean little = buffer.order() == ByteOrder.LITTLE_ENDIAN;
     long h = 0x9E3779B97F4A7C15L;
     int i = 0;
-    for (; i + 8 <= key.length; i += 8) {
-      long word = 0;
-      for (int b = 7; b >= 0; b--) {
-        word = (word << 8) | (key[i + b] & 0xff);
-      }
-      h = round(h, word);
+    for (; i + 8 <= length; i += 8) {
+      long word = buffer.getLong(offset + i);
+      h = round(h, little ? word : Long.reverseBytes(word));
     }
-    if (i < key.length) {
+    if (i < length) {
       long tail = 0;
-      for (int b = key.length - 1; b >= i; b--) {
-        tail = (tail << 8) | (key[b] & 0xff);
+      for (int b = length - 1; b >= i; b--) {
+        tail = (tail << 8) | (buffer.get(offset + b) & 0xff);
       }
       h = round(h, tail);
     }
-    return fmix(h ^ key.length);
+    return fmix(h ^ length);
   }
 
   private static long round(long h, long word) {

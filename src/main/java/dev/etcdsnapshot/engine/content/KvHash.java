@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.engine.content;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.zip.CRC32C;
@@ -8,8 +9,12 @@ import java.util.zip.CRC32C;
  * etcd 3.4's {@code HashKV(rev)} computed from a snapshot file: CRC-32C of "key" and then, in revision order, the
  * stored key and value bytes of every key-bucket revision at or below {@code rev}; revisions at or below the live
  * member's compaction revision count only when they are in the keep set at {@code rev} (the newest revision of
- * each key unless that is a deletion) — or all of them when that set is empty (etcd 3.4.23 {@code mvcc/kvstore.go
- * hashByRev}, {@code key_index.go keep}).
+ * each key unless that is a deletion) — or, when that set is empty, all the ones the member still stores (etcd 3.4.23
+ * {@code mvcc/kvstore.go hashByRev}, {@code key_index.go keep}). What the member still stores at or below its
+ * compaction revision C is what its compaction kept: each key's newest revision at or below C unless that is a
+ * deletion ({@code key_index.go compact}). A snapshot taken before that compaction still holds the revisions it
+ * removed, so with an empty keep set they are left out by a third pass that learns each key's newest revision at C
+ * (only then: no key alive at the snapshot's revision, and a compaction).
  *
  * <p>{@link #index} makes the first pass (the newest revision of each key, in a {@link KeyTable}) and learns the
  * snapshot's revision, so a caller can ask the member for its hash at that revision, and its compaction revision,
@@ -61,7 +66,7 @@ public final class KvHash {
       public void bucket(String name) {}
 
       @Override
-      public void entry(String bucket, byte[] key, byte[] value) {
+      public void entry(String bucket, ByteBuffer key, ByteBuffer value) {
         if (value == null || !bucket.equals("key")) {
           return;
         }
@@ -70,7 +75,7 @@ public final class KvHash {
         }
         KeyRevision r = new KeyRevision(key, value);
         if (r.main() <= atRevision) {
-          newest.put(r.key(), ordinal[0] | (r.tombstone() ? TOMBSTONE : 0));
+          newest.put(r.keyFingerprint(), ordinal[0] | (r.tombstone() ? TOMBSTONE : 0));
           last[0] = r.main();
         }
         ordinal[0]++;
@@ -96,6 +101,7 @@ public final class KvHash {
 
   /** The second pass: the hash a member whose compaction revision is {@code compactRevision} returns. */
   public int hash(long compactRevision) {
+    KeyTable atCompaction = keepSetEmpty && compactRevision > 0 ? index(content, compactRevision).newest : null;
     CRC32C crc = new CRC32C();
     crc.update(KEY_BUCKET);
     int ordinal = 0;
@@ -104,11 +110,14 @@ public final class KvHash {
       if (r.main() > revision) {
         continue;
       }
-      if (r.main() <= compactRevision && !keepSetEmpty && newest.get(r.key()) != ordinal) {
+      if (r.main() <= compactRevision && !keepSetEmpty && newest.get(r.keyFingerprint()) != ordinal) {
         continue; // compacted away on the member: not its key's newest revision, or a deletion
       }
-      crc.update(r.rawKey());
-      crc.update(r.rawValue());
+      if (r.main() <= compactRevision && atCompaction != null
+          && (r.tombstone() || atCompaction.get(r.keyFingerprint()) != ordinal)) {
+        continue; // removed by the member's compaction, which the empty keep set does not filter
+      }
+      r.hashInto(crc);
     }
     return (int) crc.getValue();
   }

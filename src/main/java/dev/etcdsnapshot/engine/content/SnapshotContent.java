@@ -21,9 +21,9 @@ import java.util.zip.ZipInputStream;
 
 /**
  * What an etcd snapshot file holds, read straight from its bbolt pages without etcd: the meta page, etcd's
- * {@code meta} bucket and the {@code key} bucket's revisions. Memory stays flat: pages are read at their offset
- * through a {@link FileChannel} while a B+tree walk needs them (a stack of one page per tree level), never the
- * whole file.
+ * {@code meta} bucket and the {@code key} bucket's revisions. Memory stays flat: the file is memory-mapped and a
+ * B+tree walk holds slices of the pages it is on (a stack of one page per tree level); no page is copied onto the
+ * heap.
  *
  * <p>A k3s {@code .zip} snapshot (recognised by its bytes, not its name) is inflated first into a private
  * temporary file, deleted on {@link #close()}: a B+tree walk jumps between pages, which a Deflate stream cannot do,
@@ -161,12 +161,12 @@ public final class SnapshotContent implements AutoCloseable {
       long consistentIndex = -1;
       long scheduled = -1;
       long finished = -1;
-      byte[] bucket = bucketValue(META_BUCKET);
+      ByteBuffer bucket = bucketValue(META_BUCKET);
       if (bucket != null) {
         BucketCursor cursor = BucketCursor.nested(file, PageMap.NONE, "meta", bucket);
         while (cursor.next()) {
-          String name = new String(cursor.key(), StandardCharsets.US_ASCII);
-          byte[] v = cursor.value();
+          String name = new String(BucketCursor.bytes(cursor.key()), StandardCharsets.US_ASCII);
+          ByteBuffer v = cursor.value();
           switch (name) {
             case "consistent_index" -> consistentIndex = bigEndian(v, 0, name);
             case "scheduledCompactRev" -> scheduled = bigEndian(v, 0, name);
@@ -182,7 +182,7 @@ public final class SnapshotContent implements AutoCloseable {
 
   /** The key bucket's revisions in order (a new walk on every call); empty when the file has no key bucket. */
   public Iterator<KeyRevision> revisions() {
-    byte[] bucket = bucketValue(KEY_BUCKET);
+    ByteBuffer bucket = bucketValue(KEY_BUCKET);
     if (bucket == null) {
       return java.util.Collections.emptyIterator();
     }
@@ -210,6 +210,19 @@ public final class SnapshotContent implements AutoCloseable {
     };
   }
 
+  /**
+   * The main revision of the key bucket's last entry, the snapshot's revision (0 when the bucket is empty or
+   * absent), read from the pages on the tree's right edge only.
+   */
+  public long lastRevision() {
+    ByteBuffer bucket = bucketValue(KEY_BUCKET);
+    if (bucket == null) {
+      return 0;
+    }
+    ByteBuffer last = BucketCursor.nested(file, PageMap.NONE, "key", bucket).lastKey();
+    return last == null ? 0 : new KeyRevision(last, ByteBuffer.allocate(0)).main();
+  }
+
   /** Calls {@code action} for every key-bucket revision in order. */
   public void forEachRevision(Consumer<KeyRevision> action) {
     revisions().forEachRemaining(action);
@@ -226,7 +239,7 @@ public final class SnapshotContent implements AutoCloseable {
     FreeList free = FreeList.read(file, pages);
     BucketCursor root = BucketCursor.root(file, pages);
     while (root.next()) {
-      byte[] name = root.key();
+      byte[] name = BucketCursor.bytes(root.key());
       if (!root.isBucket()) {
         throw new SnapshotFormatException("snapshot is corrupt: the root bucket holds a plain value '"
             + new String(name, StandardCharsets.UTF_8) + "'");
@@ -247,7 +260,7 @@ public final class SnapshotContent implements AutoCloseable {
       }
       if (cursor.isBucket()) {
         // Checked, not reported: etcdctl's status hashes a nested bucket as its name alone (etcd has none).
-        String child = name + "/" + new String(cursor.key(), StandardCharsets.UTF_8);
+        String child = name + "/" + new String(BucketCursor.bytes(cursor.key()), StandardCharsets.UTF_8);
         walkBucket(BucketCursor.nested(file, pages, child, cursor.value()), pages, child, null);
       }
     }
@@ -258,14 +271,18 @@ public final class SnapshotContent implements AutoCloseable {
     /** A top-level bucket begins. */
     void bucket(String name);
 
-    /** An entry of a top-level {@code bucket}; {@code value} is null for a nested bucket (not descended into). */
-    void entry(String bucket, byte[] key, byte[] value);
+    /**
+     * An entry of a top-level {@code bucket}; {@code value} is null for a nested bucket (not descended into). Both
+     * are slices of the mapped page, valid while the content is open: read them, do not keep them.
+     */
+    void entry(String bucket, ByteBuffer key, ByteBuffer value);
   }
 
-  private byte[] bucketValue(byte[] name) {
+  private ByteBuffer bucketValue(byte[] name) {
     BucketCursor root = BucketCursor.root(file, PageMap.NONE);
+    ByteBuffer wanted = ByteBuffer.wrap(name);
     while (root.next()) {
-      int order = java.util.Arrays.compareUnsigned(root.key(), name);
+      int order = BucketCursor.compareUnsigned(root.key(), wanted);
       if (order == 0) {
         return root.isBucket() ? root.value() : null;
       }
@@ -276,11 +293,11 @@ public final class SnapshotContent implements AutoCloseable {
     return null;
   }
 
-  private static long bigEndian(byte[] v, int offset, String name) {
-    if (v.length < offset + 8) {
-      throw new SnapshotFormatException("snapshot is corrupt: meta '" + name + "' is " + v.length + " bytes");
+  private static long bigEndian(ByteBuffer v, int offset, String name) {
+    if (v.capacity() < offset + 8) {
+      throw new SnapshotFormatException("snapshot is corrupt: meta '" + name + "' is " + v.capacity() + " bytes");
     }
-    return ByteBuffer.wrap(v, offset, 8).order(ByteOrder.BIG_ENDIAN).getLong();
+    return v.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(offset);
   }
 
   @Override

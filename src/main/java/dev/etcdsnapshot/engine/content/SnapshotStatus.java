@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.engine.content;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
@@ -37,7 +38,7 @@ public record SnapshotStatus(long hash, long revision, long totalKeys, long tota
       }
 
       @Override
-      public void entry(String bucket, byte[] key, byte[] value) {
+      public void entry(String bucket, ByteBuffer key, ByteBuffer value) {
         crc.update(key);
         if (value != null) {
           crc.update(value);
@@ -56,14 +57,14 @@ public record SnapshotStatus(long hash, long revision, long totalKeys, long tota
 
   /** +1 when the revision brings a key to life, -1 when it deletes a live one, and the inventory to match. */
   private static int count(KeyRevision r, KeyTable live, Map<String, Map<String, Long>> objects) {
-    byte[] key = r.key();
+    long key = r.keyFingerprint();
     boolean wasLive = live.get(key) == 1;
     if (r.tombstone() == !wasLive) {
       return 0; // an update of a live key, or a deletion of a dead one
     }
     live.put(key, r.tombstone() ? 0 : 1);
     int delta = r.tombstone() ? -1 : 1;
-    RegistryKey object = RegistryKey.parse(key);
+    RegistryKey object = RegistryKey.parse(r.key());
     if (object != null) {
       Map<String, Long> perNamespace = objects.computeIfAbsent(object.resource(), k -> new TreeMap<>());
       long n = perNamespace.getOrDefault(object.namespace(), 0L) + delta;
