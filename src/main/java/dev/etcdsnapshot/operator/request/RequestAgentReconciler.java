@@ -11,8 +11,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,19 +31,45 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
   /** How soon to retry when another snapshot of the node is running. */
   static final Duration BUSY_RETRY = Duration.ofSeconds(2);
 
+  /**
+   * How long a request waits, retrying, for another snapshot of the node to end before its result says Failed: a
+   * bound, so a save that never ends does not keep a request Pending forever.
+   */
+  public static final Duration MAX_BUSY_WAIT = Duration.ofMinutes(30);
+
   private final String node;
   private final String agent;
   private final KubernetesClient client;
   private final SnapshotRunner runner;
   private final StatusWriter writer;
   private final ResourceEvents events;
+  private final Clock clock;
+  private final Duration maxBusyWait;
   private final Set<String> runningHere = ConcurrentHashMap.newKeySet();
+  /** When each request of this process first found the node busy, by uid; dropped when it runs. */
+  private final Map<String, Instant> busySince = new ConcurrentHashMap<>();
 
   /**
    * @param agent this pod's identity, recorded with the claim
    */
   public RequestAgentReconciler(String node, String agent, KubernetesClient client, SnapshotRunner runner,
       StatusWriter writer, ResourceEvents events) {
+    this(node, agent, client, runner, writer, events, Clock.systemUTC());
+  }
+
+  /** As above, measuring the busy wait with {@code clock}. */
+  public RequestAgentReconciler(String node, String agent, KubernetesClient client, SnapshotRunner runner,
+      StatusWriter writer, ResourceEvents events, Clock clock) {
+    this(node, agent, client, runner, writer, events, clock, MAX_BUSY_WAIT);
+  }
+
+  /**
+   * @param maxBusyWait how long a request retries while another snapshot of the node runs, then fails
+   */
+  public RequestAgentReconciler(String node, String agent, KubernetesClient client, SnapshotRunner runner,
+      StatusWriter writer, ResourceEvents events, Clock clock, Duration maxBusyWait) {
+    this.clock = clock;
+    this.maxBusyWait = maxBusyWait;
     this.node = node;
     this.agent = agent;
     this.client = client;
@@ -89,15 +118,27 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
       RunOutcome outcome = runner.run(settings.job(request.getMetadata().getNamespace()));
       switch (outcome.kind()) {
         case SKIPPED -> {
-          finish(request, RequestPhase.PENDING, "", List.of(), outcome.message() + "; retrying");
-          return UpdateControl.<EtcdSnapshotRequest>noUpdate().rescheduleAfter(BUSY_RETRY);
+          Instant now = clock.instant();
+          Instant since = busySince.computeIfAbsent(uid, k -> now);
+          if (Duration.between(since, now).compareTo(maxBusyWait) < 0) {
+            finish(request, RequestPhase.PENDING, "", List.of(), outcome.message() + "; retrying");
+            return UpdateControl.<EtcdSnapshotRequest>noUpdate().rescheduleAfter(BUSY_RETRY);
+          }
+          busySince.remove(uid);
+          String why = outcome.message() + "; gave up after retrying for " + maxBusyWait
+              + " (the most a request waits for another snapshot of the node to end); create a new request to retry";
+          finish(request, RequestPhase.FAILED, "", List.of(), why);
+          events.warning(request, ResourceEvents.SNAPSHOT_FAILED, "Snapshot on node " + node + " failed: " + why);
+          return UpdateControl.noUpdate();
         }
         case SUCCEEDED -> {
+          busySince.remove(uid);
           finish(request, RequestPhase.SUCCEEDED, outcome.fileName(), outcome.objectNames(), "");
           events.normal(request, ResourceEvents.SNAPSHOT_TAKEN,
               "Snapshot " + outcome.fileName() + " taken on node " + node);
         }
         default -> {
+          busySince.remove(uid);
           finish(request, RequestPhase.FAILED, outcome.fileName(), outcome.objectNames(), outcome.message());
           events.warning(request, ResourceEvents.SNAPSHOT_FAILED,
               "Snapshot on node " + node + " failed: " + outcome.message());

@@ -1,0 +1,80 @@
+package dev.etcdsnapshot.operator;
+
+import dev.etcdsnapshot.config.OperatorConfig;
+import dev.etcdsnapshot.operator.agent.SchedulePolicies;
+import dev.etcdsnapshot.operator.events.ResourceEvents;
+import dev.etcdsnapshot.operator.events.SnapshotEvents;
+import dev.etcdsnapshot.operator.inventory.SnapshotFileProjection;
+import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
+import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
+import dev.etcdsnapshot.operator.node.AgentLeases;
+import dev.etcdsnapshot.operator.node.NodeSyncAnnotations;
+import dev.etcdsnapshot.operator.s3.S3Access;
+import dev.etcdsnapshot.operator.s3.S3RemoteStores;
+import dev.etcdsnapshot.operator.s3.S3SecretReader;
+import dev.etcdsnapshot.operator.s3.S3Stores;
+import dev.etcdsnapshot.operator.status.StatusWriter;
+import dev.etcdsnapshot.storage.StorageKind;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/** What the agent duty and the leader duty of one process share: the client, the clock and the API-side helpers. */
+record RuntimeParts(OperatorConfig config, KubernetesClient client, Clock clock, PrometheusMeterRegistry registry,
+    SnapshotMetrics metrics, S3Access s3, S3Stores s3Stores, SnapshotFileProjection projection,
+    SnapshotEvents snapshotEvents, ResourceEvents events, SnapshotInventory inventory, StatusWriter writer,
+    AgentLeases leases, NodeSyncAnnotations nodeAnnotations) {
+
+  static RuntimeParts of(OperatorConfig config, KubernetesClient client, Clock clock,
+      PrometheusMeterRegistry registry) {
+    String node = config.nodeName();
+    S3Access s3 = new S3Access(new S3SecretReader(client, config.compat().kubeSystemS3Secrets()),
+        new S3RemoteStores(config.flavor()));
+    SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
+    SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node, config.compat().eventComponent());
+    SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
+        new SchedulePolicies(client, config.namespaces()));
+    return new RuntimeParts(config, client, clock, registry, new SnapshotMetrics(registry, clock), s3,
+        new S3Stores(client, config.namespaces(), s3), projection, snapshotEvents,
+        new ResourceEvents(client, clock, node), inventory, new StatusWriter(client),
+        new AgentLeases(client, config.operatorNamespace(), clock, config.timing().leaseDuration()),
+        new NodeSyncAnnotations(client, node, config.flavor(), clock));
+  }
+
+  String node() {
+    return config.nodeName();
+  }
+
+  /** After a sync of {@code kind}: k3s's Node timestamp, when the compat settings ask for it. */
+  Runnable afterSync(StorageKind kind) {
+    boolean annotate = config.compat().nodeAnnotations();
+    return () -> {
+      if (annotate) {
+        nodeAnnotations.synced(kind);
+      }
+    };
+  }
+
+  /** The JOSDK configuration both Operators start from. */
+  Consumer<ConfigurationServiceOverrider> operatorBase() {
+    // SSA off: the fabric8 mock server cannot do it, and the code path tests cover must be the one clusters run.
+    return o -> o.withKubernetesClient(client)
+        .withUseSSAToPatchPrimaryResource(false)
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withCloseClientOnStop(false)
+        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+  }
+
+  static ScheduledExecutorService daemonTimer(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+}
