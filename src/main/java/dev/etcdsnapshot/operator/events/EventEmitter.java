@@ -2,6 +2,8 @@ package dev.etcdsnapshot.operator.events;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -49,12 +51,26 @@ final class EventEmitter {
    */
   void emit(String namespace, ObjectReference about, String type, String reason, String message, String name) {
     Instant now = clock.instant();
+    write(namespace, new ObjectMetaBuilder()
+        .withName(name != null ? name : eventName(about.getName(), Long.toHexString(uniqueStamp(now))))
+        .withNamespace(namespace).build(), about, type, reason, message, now, name != null);
+  }
+
+  /**
+   * Writes one Event in {@code namespace} named by the API server ({@code generateName} {@code <object>.}): for
+   * Events several pods may write about the same object at the same instant, none of which may be lost to a
+   * name collision.
+   */
+  void emitGenerated(String namespace, ObjectReference about, String type, String reason, String message) {
+    write(namespace, new ObjectMetaBuilder().withGenerateName(about.getName() + ".").withNamespace(namespace).build(),
+        about, type, reason, message, clock.instant(), false);
+  }
+
+  private void write(String namespace, ObjectMeta meta, ObjectReference about, String type, String reason,
+      String message, Instant now, boolean sharedName) {
     String time = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
     Event event = new EventBuilder()
-        .withNewMetadata()
-        .withName(name != null ? name : eventName(about.getName(), Long.toHexString(uniqueStamp(now))))
-        .withNamespace(namespace)
-        .endMetadata()
+        .withMetadata(meta)
         .withInvolvedObject(about)
         .withType(type)
         .withReason(reason)
@@ -69,7 +85,7 @@ final class EventEmitter {
     try {
       client.v1().events().inNamespace(namespace).resource(event).create();
     } catch (KubernetesClientException e) {
-      if (name != null && e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+      if (sharedName && e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         LOG.debug("event {} for {} already recorded", reason, about.getName());
         return;
       }

@@ -45,10 +45,10 @@ public final class ResourceEvents {
 
   private void emit(HasMetadata about, String type, String reason, String message) {
     String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
-    emitter.emit(ns, new ObjectReferenceBuilder()
+    emitter.emitGenerated(ns, new ObjectReferenceBuilder()
         .withApiVersion(about.getApiVersion()).withKind(about.getKind())
         .withName(about.getMetadata().getName()).withNamespace(about.getMetadata().getNamespace())
         .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
-        .build(), type, reason, message, null);
+        .build(), type, reason, message);
   }
 }
