@@ -77,7 +77,8 @@ public final class SaveCommand implements Callable<Integer> {
       SnapshotEngine engine = new SnapshotEngine(store, source, Clock.systemUTC(), threads);
       Optional<RemoteCopy> copy = remote == null ? Optional.empty() : Optional.of(new RemoteCopy(remote,
           s3Settings.retentionSet() ? s3Settings.retention() : 0, s3.scope()));
-      result = engine.save(new SaveRequest(SnapshotTrigger.COMMAND, name, snapshot.compress(), 0, Map.of(), tokenHash, null, copy));
+      result = engine.save(
+          new SaveRequest(SnapshotTrigger.COMMAND, name, snapshot.compress(), 0, Map.of(), tokenHash, null, copy));
     }
     for (StoredSnapshot created : result.created()) {
       spec.commandLine().getOut().println("Snapshot " + created.fileName() + " saved.");

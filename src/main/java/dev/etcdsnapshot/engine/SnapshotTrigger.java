@@ -12,7 +12,7 @@ public enum SnapshotTrigger {
   /** An {@code ETCDSnapshotRequest}: never pruned automatically, whatever its name. */
   ON_DEMAND("on-demand"),
 
-  /** The shell's {@code save} (as {@code k3s etcd-snapshot save}): pruned after the save unless its name is on-demand. */
+  /** The shell's {@code save} ({@code k3s etcd-snapshot save}): pruned after the save unless its name is on-demand. */
   COMMAND("command");
 
   private final String label;

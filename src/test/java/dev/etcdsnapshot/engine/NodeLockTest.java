@@ -56,7 +56,8 @@ class NodeLockTest {
       BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("locked");
 
-      assertThatThrownBy(() -> NodeLock.acquire(directory(dir, "node1"))).isInstanceOf(SnapshotInProgressException.class);
+      assertThatThrownBy(() -> NodeLock.acquire(directory(dir, "node1")))
+          .isInstanceOf(SnapshotInProgressException.class);
 
       holder.getOutputStream().close(); // the holder releases and exits
       assertThat(holder.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param deletionPolicy what deleting the resulting objects does
  * @param proveContent prove the saved snapshot against the live member ({@code verify: content})
  */
-public record SnapshotJob(SnapshotTrigger trigger, String namePrefix, boolean compress, int localRetention, String namespace,
-    SnapshotS3Spec s3, DeletionPolicy deletionPolicy, boolean proveContent) {
+public record SnapshotJob(SnapshotTrigger trigger, String namePrefix, boolean compress, int localRetention,
+    String namespace, SnapshotS3Spec s3, DeletionPolicy deletionPolicy, boolean proveContent) {
 
   /** A job with the default verification: the content is proven. */
   public SnapshotJob(SnapshotTrigger trigger, String namePrefix, boolean compress, int localRetention, String namespace,

@@ -10,6 +10,8 @@ import dev.etcdsnapshot.storage.PartFile;
 import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -57,7 +59,7 @@ class LocalSnapshotStoreTest {
   @Test
   void aPartFileClosedUncommittedLeavesNothing() throws Exception {
     try (PartFile part = store.createPart("on-demand-node2-6")) {
-      part.channel().write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+      part.channel().write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
     }
     assertThat(dir.resolve("on-demand-node2-6")).doesNotExist();
     assertThat(dir.resolve("on-demand-node2-6.part")).doesNotExist();
@@ -66,7 +68,7 @@ class LocalSnapshotStoreTest {
   @Test
   void aCommittedPartFileIsPrivateWithSidecarAndDeleteRemovesBoth() throws Exception {
     try (PartFile part = store.createPart("on-demand-node2-5")) {
-      part.channel().write(java.nio.ByteBuffer.wrap("snapshot-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      part.channel().write(ByteBuffer.wrap("snapshot-bytes".getBytes(StandardCharsets.UTF_8)));
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(part.path()))).isEqualTo("rw-------");
       assertThat(dir.resolve("on-demand-node2-5")).as("not there before the commit").doesNotExist();
       part.commit();
