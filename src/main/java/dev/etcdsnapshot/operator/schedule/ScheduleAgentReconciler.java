@@ -3,7 +3,6 @@ package dev.etcdsnapshot.operator.schedule;
 import dev.etcdsnapshot.engine.SnapshotTrigger;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
-import dev.etcdsnapshot.model.ScheduleNodeStatus;
 import dev.etcdsnapshot.operator.agent.RunOutcome;
 import dev.etcdsnapshot.operator.agent.SnapshotJob;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
@@ -24,9 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +47,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   private final String node;
   private final String agent;
   private final AgentLeases leases;
-  /**
-   * Outcomes of runs of this process not yet in the status, by {@link #runKey}. An entry of a schedule deleted
-   * meanwhile stays (one small record; the schedule is never reconciled again to drop it).
-   */
-  private final Map<String, Finished> unrecorded = new ConcurrentHashMap<>();
+  private final ScheduleLifecycle lifecycle;
   private final Clock clock;
   private final Duration maxWait;
   private final SnapshotRunner runner;
@@ -85,6 +78,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     this.conditions = new ScheduleConditions(clock, writer, s3, events);
     this.uploads = new ScheduleUploads(node, retrier, writer, metrics);
     this.kubeSystemSecrets = s3.kubeSystemSecrets();
+    this.lifecycle = new ScheduleLifecycle(node, agent, clock);
   }
 
   @Override
@@ -113,10 +107,9 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     }
     LostRun lost = failLostRun(recorded.get());
     schedule = lost.schedule();
-    Instant now = clock.instant();
-    SlotPlan plan = SlotPlanner.plan(cron, since(schedule), now, Boolean.TRUE.equals(spec.getSuspend()));
+    SlotPlan plan = lifecycle.plan(schedule, cron);
     Optional<Instant> uploadCheck = Optional.empty();
-    if (selected(spec)) {
+    if (lifecycle.selects(spec)) {
       EtcdSnapshotSchedule latest = schedule;
       plan.missed().ifPresent(slot -> missed(latest, slot));
       boolean ran = plan.due().map(slot -> runSlot(latest, spec, slot)).orElse(false);
@@ -133,43 +126,25 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     }
     // Look again once another claimant has had a Lease duration to show it is alive, or to retry writing an
     // outcome: soon, not only at the next slot.
-    if ((lost.undecided() || hasUnrecorded(schedule)) && wait.compareTo(leases.leaseDuration()) > 0) {
+    if ((lost.undecided() || lifecycle.hasUnrecorded(schedule)) && wait.compareTo(leases.leaseDuration()) > 0) {
       wait = leases.leaseDuration();
     }
     return UpdateControl.<EtcdSnapshotSchedule>noUpdate().rescheduleAfter(wait);
   }
 
-  /**
-   * The schedule after marking a lost run of this node Failed, if there is one.
-   *
-   * @param undecided a Running entry of another pod that may still be alive: to be looked at again soon
-   */
+  /** The schedule after marking a lost run of this node Failed, if there is one; whether to look again soon. */
   private record LostRun(EtcdSnapshotSchedule schedule, boolean undecided) {}
 
   private LostRun failLostRun(EtcdSnapshotSchedule schedule) {
-    Optional<ScheduleNodeStatus> entry = ScheduleNodeEntries.entry(schedule, node);
-    if (entry.isEmpty() || !ScheduleNodeEntries.RUNNING.equals(entry.get().getPhase())
-        || unrecorded.containsKey(runKey(schedule, entry.get().getLastScheduleTime()))) {
-      return new LostRun(schedule, false); // a run of this process whose outcome is still to be written is not lost
+    ScheduleLifecycle.LostRun verdict = lifecycle.lostRun(schedule, this::claimantIsGone);
+    if (verdict.failWhy().isEmpty()) {
+      return new LostRun(schedule, verdict.undecided());
     }
-    String slot = entry.get().getLastScheduleTime();
-    String claimant = entry.get().getAgent();
-    String why;
-    if (agent.equals(claimant)) {
-      why = "the agent restarted while the snapshot was running; the next slot runs as planned";
-    } else if (claimantIsGone()) {
-      why = "the agent restarted while the snapshot was running (pod " + (claimant == null ? "unknown" : claimant)
-          + " claimed the slot and is gone; pod " + agent + " now serves the node); the next slot runs as planned";
-    } else {
-      return new LostRun(schedule, true);
-    }
-    Instant now = clock.instant();
+    String why = verdict.failWhy().get();
+    String slot = lifecycle.entrySlot(schedule).orElse(null);
     AtomicBoolean changed = new AtomicBoolean();
     Optional<EtcdSnapshotSchedule> written = writer.update(schedule, s -> {
-      changed.set(ScheduleNodeEntries.failLostRun(s, node, slot, why));
-      if (changed.get()) {
-        ScheduleConditions.refreshDegraded(s, now);
-      }
+      changed.set(lifecycle.failLostRun(s, slot, why));
       return changed.get();
     });
     if (changed.get()) {
@@ -189,33 +164,14 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
         .isPresent();
   }
 
-  private String runKey(EtcdSnapshotSchedule schedule, String slot) {
-    return schedule.getMetadata().getUid() + "/" + node + "/" + slot;
-  }
-
-  /** How a run of this process ended, and when: what its status entry is to say. */
-  private record Finished(Instant slot, RunOutcome outcome, Instant at) {}
-
-  private boolean hasUnrecorded(EtcdSnapshotSchedule schedule) {
-    String prefix = schedule.getMetadata().getUid() + "/";
-    return unrecorded.keySet().stream().anyMatch(k -> k.startsWith(prefix));
-  }
-
   /**
    * Writes the outcomes this process holds for the schedule, oldest slot first; the schedule as it is now, empty
    * when it is gone. An outcome whose write fails again stays for the next reconcile.
    */
   private Optional<EtcdSnapshotSchedule> recordUnrecorded(EtcdSnapshotSchedule schedule) {
-    if (!hasUnrecorded(schedule)) {
-      return Optional.of(schedule);
-    }
-    String prefix = schedule.getMetadata().getUid() + "/";
-    List<Map.Entry<String, Finished>> pending = unrecorded.entrySet().stream()
-        .filter(e -> e.getKey().startsWith(prefix))
-        .sorted(Map.Entry.comparingByValue((a, b) -> a.slot().compareTo(b.slot()))).toList();
     Optional<EtcdSnapshotSchedule> latest = Optional.of(schedule);
-    for (Map.Entry<String, Finished> e : pending) {
-      latest = record(latest.get(), e.getKey(), e.getValue());
+    for (ScheduleLifecycle.Finished done : lifecycle.unrecorded(schedule)) {
+      latest = record(latest.get(), done);
       if (latest.isEmpty()) {
         return latest;
       }
@@ -225,36 +181,23 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
 
   /**
    * Writes a run's outcome into the node's entry (nothing when the entry has moved on to another slot) and emits
-   * its Event; on an API error keeps it in {@link #unrecorded} for the next reconcile.
+   * its Event; on an API error the lifecycle keeps it for the next reconcile.
    *
    * @return the schedule as written (as given, when the write failed); empty when the schedule is gone
    */
-  private Optional<EtcdSnapshotSchedule> record(EtcdSnapshotSchedule schedule, String key, Finished done) {
-    unrecorded.put(key, done);
+  private Optional<EtcdSnapshotSchedule> record(EtcdSnapshotSchedule schedule, ScheduleLifecycle.Finished done) {
     Optional<EtcdSnapshotSchedule> written;
     try {
-      written = writer.update(schedule, s -> ScheduleNodeEntries.recordOutcome(s, node, done.slot(), done.outcome(),
-          done.at()) | ScheduleConditions.refreshDegraded(s, done.at())
-          | ScheduleConditions.setVerified(s, node, done.outcome(), done.at()));
+      written = writer.update(schedule, s -> lifecycle.applyOutcome(s, done));
     } catch (KubernetesClientException e) {
       LOG.warn("Recording the outcome of slot {} of schedule {}/{} on node {} failed (HTTP {}): kept, and written "
           + "at the next look at the schedule", done.slot(), schedule.getMetadata().getNamespace(),
           schedule.getMetadata().getName(), node, e.getCode());
       return Optional.of(schedule);
     }
-    unrecorded.remove(key);
+    lifecycle.recorded(done);
     written.ifPresent(w -> conditions.afterRun(w, node, done.outcome()));
     return written;
-  }
-
-  private boolean selected(EtcdSnapshotScheduleSpec spec) {
-    return spec.getNodes() == null || spec.getNodes().isEmpty() || spec.getNodes().contains(node);
-  }
-
-  /** Slots at or before this were handled on this node, or predate the schedule. */
-  private Instant since(EtcdSnapshotSchedule schedule) {
-    Instant created = Instant.parse(schedule.getMetadata().getCreationTimestamp());
-    return ScheduleNodeEntries.lastClaimed(schedule, node).filter(c -> c.isAfter(created)).orElse(created);
   }
 
   private void missed(EtcdSnapshotSchedule schedule, Instant slot) {
@@ -269,7 +212,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     Optional<EtcdSnapshotSchedule> claimed = claim(schedule, slot, ScheduleNodeEntries.RUNNING);
     if (claimed.isPresent()) {
       RunOutcome outcome = runner.run(job(claimed.get(), spec));
-      record(claimed.get(), runKey(claimed.get(), slot.toString()), new Finished(slot, outcome, clock.instant()));
+      record(claimed.get(), lifecycle.finished(claimed.get(), slot, outcome));
     }
     return claimed.isPresent();
   }
@@ -278,17 +221,10 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   private Optional<EtcdSnapshotSchedule> claim(EtcdSnapshotSchedule schedule, Instant slot, String phase) {
     AtomicBoolean won = new AtomicBoolean();
     Optional<EtcdSnapshotSchedule> written = writer.update(schedule, s -> {
-      won.set(ScheduleNodeEntries.claim(s, node, slot, phase, agent));
-      if (won.get()) {
-        ScheduleConditions.refreshDegraded(s, now());
-      }
+      won.set(lifecycle.claim(s, slot, phase));
       return won.get();
     });
     return won.get() ? written : Optional.empty();
-  }
-
-  private Instant now() {
-    return clock.instant();
   }
 
   private static SnapshotJob job(EtcdSnapshotSchedule schedule, EtcdSnapshotScheduleSpec spec) {
