@@ -94,6 +94,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final ScheduleMetricsWatch scheduleMetrics;
   private final ScheduledExecutorService leaderLoop;
   private final InFlight inFlight;
+  private dev.etcdsnapshot.operator.reverify.Reverification reverification; // set once, at the end of start()
 
   private OperatorRuntime(Operator agent, Operator leader, AgentHeartbeat heartbeat, ScheduledExecutorService syncLoop,
       OperatorHttpServer http, EtcdSnapshotSource source, List<SnapshotFileWatch> watches,
@@ -134,6 +135,7 @@ public final class OperatorRuntime implements AutoCloseable {
     S3SecretReader reader = new S3SecretReader(client, config.compat().kubeSystemS3Secrets());
     S3RemoteStores stores = new S3RemoteStores(config.flavor());
     S3Access s3 = new S3Access(reader, stores);
+    dev.etcdsnapshot.operator.reverify.VerifiedSeed.seed(client, config.flavor(), node, metrics);
     SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
     SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node, config.compat().eventComponent());
     SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
@@ -223,8 +225,12 @@ public final class OperatorRuntime implements AutoCloseable {
         () -> agent.getRuntimeInfo().isStarted() && agent.getRuntimeInfo().allEventSourcesAreHealthy());
     LOG.info("Operator started on node {} (pod {}), watching namespaces {}; metrics on port {}", node,
         config.identity(), config.namespaces(), http.port());
-    return new OperatorRuntime(agent, leader, heartbeat, syncLoop, http, source, List.of(localFiles, s3Files),
-        scheduleMetrics, leaderLoop, inFlight);
+    OperatorRuntime runtime = new OperatorRuntime(agent, leader, heartbeat, syncLoop, http, source,
+        List.of(localFiles, s3Files), scheduleMetrics, leaderLoop, inFlight);
+    runtime.reverification = dev.etcdsnapshot.operator.reverify.Reverification.start(client, config.flavor(), local,
+        s3Stores, Path.of(System.getProperty("java.io.tmpdir")), MAX_INFLATED_BYTES, snapshotEvents, metrics, clock,
+        config.reverifyInterval(), leading::get);
+    return runtime;
   }
 
   /** The last-success gauge starts from the newest local snapshot, so a restart does not make it vanish. */
@@ -275,6 +281,7 @@ public final class OperatorRuntime implements AutoCloseable {
     }
     syncLoop.shutdownNow();
     leaderLoop.shutdownNow();
+    reverification.close();
     heartbeat.close();
     watches.forEach(SnapshotFileWatch::close);
     scheduleMetrics.close();
