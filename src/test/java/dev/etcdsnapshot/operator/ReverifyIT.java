@@ -70,12 +70,12 @@ class ReverifyIT {
     etcd = EtcdCluster.start(1);
     etcd.loadKeys(50, 256);
     etcd.member(0).etcdctl("put", "/registry/configmaps/default/marker", MARKER);
-    s3 = S3Server.builder().start().createBucket("rv");
+    s3 = S3Server.builder().start().createBucket("reverify");
     TestCrds.create(client);
     clock = new MutableClock(Instant.now());
     harness = new OperatorHarness(client, server, clock);
     dir = harness.startAgent("node-r", etcd.member(0));
-    client.resource(S3IT.secret("rv-s3", s3.secret("rv"))).create();
+    client.resource(S3IT.secret("rv-s3", s3.secret("reverify"))).create();
   }
 
   @AfterAll
@@ -151,9 +151,9 @@ class ReverifyIT {
     Path local = dir.resolve(rotten);
     Files.write(local, rot(Files.readAllBytes(local), true));
     // The S3 object: re-PUT with a changed byte.
-    var head = s3.client().headObject(b -> b.bucket("rv").key(rotten));
-    byte[] stored = s3.client().getObjectAsBytes(b -> b.bucket("rv").key(rotten)).asByteArray();
-    s3.client().putObject(b -> b.bucket("rv").key(rotten).metadata(head.metadata()),
+    var head = s3.client().headObject(b -> b.bucket("reverify").key(rotten));
+    byte[] stored = s3.client().getObjectAsBytes(b -> b.bucket("reverify").key(rotten)).asByteArray();
+    s3.client().putObject(b -> b.bucket("reverify").key(rotten).metadata(head.metadata()),
         RequestBody.fromBytes(rot(stored, false)));
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -186,7 +186,7 @@ class ReverifyIT {
         .contains("etcd_snapshot_reverify_failures_total{storage=\"s3\"} 1.0");
     // ... and nothing was deleted.
     assertThat(Files.exists(local)).isTrue();
-    assertThat(s3.client().listObjectsV2(b -> b.bucket("rv")).contents()).anyMatch(o -> o.key().equals(rotten));
+    assertThat(s3.client().listObjectsV2(b -> b.bucket("reverify")).contents()).anyMatch(o -> o.key().equals(rotten));
 
     // The clean copies: verified-at moved to the round's time, no verify-failed; the gauge follows.
     String at = java.time.format.DateTimeFormatter.ISO_INSTANT.format(roundAt.truncatedTo(
