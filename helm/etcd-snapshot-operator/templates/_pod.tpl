@@ -69,6 +69,7 @@ spec:
         {{- /* Empty: explicitly none, so the operator does not look for its flavour's default file. */}}
         - --token-file={{ $etcd.tokenFile }}
         - --sync-interval={{ .Values.operator.syncInterval }}
+        - --reverify-interval={{ .Values.operator.reverifyInterval }}
         - --leader-election={{ .Values.operator.leaderElection }}
         - --metrics-port={{ .Values.metrics.port }}
         - --event-component={{ $etcd.eventComponent }}

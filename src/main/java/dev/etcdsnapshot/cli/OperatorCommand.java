@@ -47,6 +47,12 @@ public final class OperatorCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE})")
   String syncInterval;
 
+  @Option(names = "--reverify-interval", paramLabel = "DURATION", defaultValue = "24h",
+      description = "how long a stored snapshot copy (local on each agent, S3 on the leader) may go without its "
+          + "structure, trailer and proven KV hash being checked again, as a Go duration; 0 disables it "
+          + "(default: ${DEFAULT-VALUE})")
+  String reverifyInterval;
+
   @Option(names = "--flavor", paramLabel = "k3s|rke2", defaultValue = "k3s",
       description = "whose label, annotation and metadata names to use (default: ${DEFAULT-VALUE})")
   String flavor;
@@ -120,6 +126,12 @@ public final class OperatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--sync-interval " + e.getMessage(), e);
     }
+    Duration reverify;
+    try {
+      reverify = GoDuration.parse(reverifyInterval);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--reverify-interval " + e.getMessage(), e);
+    }
     String node = storage.nodeNameOrElse(env.nodeName().orElse(null));
     Path dir = storage.directory();
     boolean isDefault = dir.toAbsolutePath().normalize().equals(Path.of(StorageOptions.DEFAULT_DIR));
@@ -131,6 +143,6 @@ public final class OperatorCommand implements Callable<Integer> {
         compressThreads == null ? SnapshotZipWriter.threadsBesideEtcd() : compressThreads,
         new OperatorConfig.K3sCompat(
             eventComponent == null ? OperatorConfig.DEFAULT_EVENT_COMPONENT : eventComponent,
-            kubeSystemS3Secrets == null ? Set.of() : new LinkedHashSet<>(kubeSystemS3Secrets), nodeAnnotations));
+            kubeSystemS3Secrets == null ? Set.of() : new LinkedHashSet<>(kubeSystemS3Secrets), nodeAnnotations), reverify);
   }
 }

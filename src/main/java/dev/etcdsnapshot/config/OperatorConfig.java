@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * @param tokenFile the server token file whose fingerprint every snapshot records ({@code --token-file})
  * @param compressThreads threads that compress a snapshot ({@code --compress-threads})
  * @param compat the k3s-parity settings: Event component, S3 Secrets readable in kube-system, Node annotations
+ * @param reverifyInterval how long a stored copy may go without being re-verified ({@code --reverify-interval});
+ *     zero disables the periodic re-verification of stored copies
  */
 public record OperatorConfig(
     String nodeName,
@@ -46,7 +48,11 @@ public record OperatorConfig(
     Timing timing,
     TokenFile tokenFile,
     int compressThreads,
-    K3sCompat compat) {
+    K3sCompat compat,
+    Duration reverifyInterval) {
+
+  /** The default {@code --reverify-interval}: every stored copy is looked at again about once a day. */
+  public static final Duration DEFAULT_REVERIFY_INTERVAL = Duration.ofHours(24);
 
   /** The Lease the leader holds, in the operator's namespace. */
   public static final String LEADER_LEASE = "etcd-snapshot-operator-leader";
@@ -82,6 +88,19 @@ public record OperatorConfig(
     tokenFile = tokenFile == null ? TokenFile.NONE : tokenFile;
     SnapshotZipWriter.requireThreads("--compress-threads", compressThreads);
     compat = compat == null ? K3sCompat.DEFAULT : compat;
+    reverifyInterval = reverifyInterval == null ? DEFAULT_REVERIFY_INTERVAL : reverifyInterval;
+    if (reverifyInterval.isNegative()) {
+      throw new IllegalArgumentException("--reverify-interval must be 0s (off) or greater, got " + reverifyInterval);
+    }
+  }
+
+  /** A configuration re-verifying stored copies every {@link #DEFAULT_REVERIFY_INTERVAL}. */
+  public OperatorConfig(String nodeName, String identity, Set<String> namespaces, String operatorNamespace,
+      EtcdConnectionSettings etcd, Path snapshotDir, boolean createSnapshotDir, Duration syncInterval, Flavor flavor,
+      boolean leaderElection, int metricsPort, Timing timing, TokenFile tokenFile, int compressThreads,
+      K3sCompat compat) {
+    this(nodeName, identity, namespaces, operatorNamespace, etcd, snapshotDir, createSnapshotDir, syncInterval,
+        flavor, leaderElection, metricsPort, timing, tokenFile, compressThreads, compat, DEFAULT_REVERIFY_INTERVAL);
   }
 
   /** A configuration with the default k3s-parity settings. */

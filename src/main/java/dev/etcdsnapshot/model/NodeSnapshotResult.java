@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /** What one node did for an ETCDSnapshotRequest. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"node", "phase", "agent", "snapshotName", "snapshotFiles", "message"})
+@JsonPropertyOrder({"node", "phase", "agent", "snapshotName", "snapshotFiles", "contentProof", "message"})
 public class NodeSnapshotResult {
 
   @Required
@@ -27,6 +27,9 @@ public class NodeSnapshotResult {
 
   @JsonPropertyDescription("SnapshotFiles are the names of the ETCDSnapshotFile objects made for it (local and S3, or the failure records).")
   private List<String> snapshotFiles;
+
+  @JsonPropertyDescription("ContentProof is the content proof of the saved snapshot: 'verified at revision R, kv hash H' when its KV hash equals the live member's HashKV, otherwise 'not proven: ' and why (verify: trailer, no local copy, member compacted past the revision or unreachable, content mismatch).")
+  private String contentProof;
 
   @JsonPropertyDescription("Message says what went wrong, or why the node was not waited for; never a credential.")
   private String message;
@@ -71,6 +74,14 @@ public class NodeSnapshotResult {
     this.snapshotFiles = snapshotFiles;
   }
 
+  public String getContentProof() {
+    return contentProof;
+  }
+
+  public void setContentProof(String contentProof) {
+    this.contentProof = contentProof;
+  }
+
   public String getMessage() {
     return message;
   }
@@ -87,16 +98,17 @@ public class NodeSnapshotResult {
         && Objects.equals(agent, other.agent)
         && Objects.equals(snapshotName, other.snapshotName)
         && Objects.equals(snapshotFiles, other.snapshotFiles)
+        && Objects.equals(contentProof, other.contentProof)
         && Objects.equals(message, other.message);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(node, phase, agent, snapshotName, snapshotFiles, message);
+    return Objects.hash(node, phase, agent, snapshotName, snapshotFiles, contentProof, message);
   }
 
   @Override
   public String toString() {
-    return "NodeSnapshotResult{" + "node=" + node + ", " + "phase=" + phase + ", " + "agent=" + agent + ", " + "snapshotName=" + snapshotName + ", " + "snapshotFiles=" + snapshotFiles + ", " + "message=" + message + "}";
+    return "NodeSnapshotResult{" + "node=" + node + ", " + "phase=" + phase + ", " + "agent=" + agent + ", " + "snapshotName=" + snapshotName + ", " + "snapshotFiles=" + snapshotFiles + ", " + "contentProof=" + contentProof + ", " + "message=" + message + "}";
   }
 }

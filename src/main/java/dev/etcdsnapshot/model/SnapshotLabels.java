@@ -47,6 +47,12 @@ public final class SnapshotLabels {
   /** When the content proof succeeded (RFC 3339). */
   public static final String VERIFIED_AT_ANNOTATION = "etcdsnapshot.dev/verified-at";
 
+  /** The member's compaction revision the {@code kv-hash} honours, so a later re-verification can recompute it. */
+  public static final String KV_HASH_COMPACT_REVISION_ANNOTATION = "etcdsnapshot.dev/kv-hash-compact-revision";
+
+  /** Set by a re-verification that found the stored copy changed or unreadable: what it found. */
+  public static final String VERIFY_FAILED_ANNOTATION = "etcdsnapshot.dev/verify-failed";
+
   private SnapshotLabels() {}
 
   /** {@code etcd.<program>.cattle.io/snapshot-storage-node}: node name for local files, {@code s3} for S3. */

@@ -17,6 +17,7 @@ import dev.etcdsnapshot.operator.inventory.SnapshotFileWatch;
 import dev.etcdsnapshot.operator.inventory.StorageDeleter;
 import dev.etcdsnapshot.operator.node.AgentHeartbeat;
 import dev.etcdsnapshot.operator.request.RequestAgentReconciler;
+import dev.etcdsnapshot.operator.reverify.VerifiedSeed;
 import dev.etcdsnapshot.operator.schedule.ScheduleAgentReconciler;
 import dev.etcdsnapshot.operator.schedule.ScheduleMetricsWatch;
 import dev.etcdsnapshot.storage.StorageKind;
@@ -43,6 +44,7 @@ final class AgentDuty implements AutoCloseable {
 
   private final RuntimeParts parts;
   private final Operator operator;
+  private final LocalSnapshotStore local;
   private final SnapshotEngine engine;
   private final InventoryPublisher publisher;
   private final InFlight inFlight;
@@ -56,10 +58,11 @@ final class AgentDuty implements AutoCloseable {
     var config = p.config();
     String node = p.node();
     this.parts = p;
-    LocalSnapshotStore local = new LocalSnapshotStore(config.snapshotDir(), config.createSnapshotDir(), node,
+    local = new LocalSnapshotStore(config.snapshotDir(), config.createSnapshotDir(), node,
         SnapshotNames::parseTimestamp);
     engine = new SnapshotEngine(local, source, p.clock(), config.compressThreads());
     seedLastSuccess();
+    VerifiedSeed.seed(p.client(), config.flavor(), node, p.metrics());
     publisher = new InventoryPublisher(node, engine, p.inventory(), p.projection(), p.metrics(),
         p.afterSync(StorageKind.LOCAL));
     ClusterFacts facts = new ClusterFacts(p.client(), config.flavor(), config.tokenFile());
@@ -93,6 +96,11 @@ final class AgentDuty implements AutoCloseable {
     scheduleMetrics = ScheduleMetricsWatch.start(p.client(), config.namespaces(), node, p.metrics());
     syncLoop.scheduleWithFixedDelay(publisher::syncLocal, 0, config.syncInterval().toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /** This node's snapshot directory, whose copies this agent re-verifies. */
+  LocalSnapshotStore local() {
+    return local;
   }
 
   /** Whether the reconcilers run with healthy informers (readiness). */

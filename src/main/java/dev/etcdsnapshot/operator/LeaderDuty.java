@@ -67,6 +67,11 @@ final class LeaderDuty implements AutoCloseable {
     };
   }
 
+  /** Whether this pod holds the leader Lease (or runs without election). */
+  boolean leading() {
+    return leading.get();
+  }
+
   private void elected() {
     leading.set(true);
     try {

@@ -4,11 +4,13 @@ import dev.etcdsnapshot.config.OperatorConfig;
 import dev.etcdsnapshot.engine.SnapshotSource;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
 import dev.etcdsnapshot.operator.metrics.OperatorHttpServer;
+import dev.etcdsnapshot.operator.reverify.Reverification;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -38,8 +40,11 @@ public final class OperatorRuntime implements AutoCloseable {
   private final LeaderDuty leader;
   private final OperatorHttpServer http;
   private final AutoCloseable ownedSource;
+  private final Reverification reverification;
 
-  private OperatorRuntime(AgentDuty agent, LeaderDuty leader, OperatorHttpServer http, AutoCloseable ownedSource) {
+  private OperatorRuntime(AgentDuty agent, LeaderDuty leader, OperatorHttpServer http, AutoCloseable ownedSource,
+      Reverification reverification) {
+    this.reverification = reverification;
     this.agent = agent;
     this.leader = leader;
     this.http = http;
@@ -85,11 +90,15 @@ public final class OperatorRuntime implements AutoCloseable {
     agent.start();
     leader.start();
     leader.startLoop();
+    // Stored copies are re-checked on timers of their own: the agent its node's files, the leader the S3 objects.
+    Reverification reverification = Reverification.start(client, config.flavor(), agent.local(), parts.s3Stores(),
+        Path.of(System.getProperty("java.io.tmpdir")), AgentDuty.MAX_INFLATED_BYTES, parts.snapshotEvents(),
+        parts.metrics(), clock, config.reverifyInterval(), leader::leading);
     OperatorHttpServer http = OperatorHttpServer.start(new InetSocketAddress(config.metricsPort()), registry,
         agent::healthy);
     LOG.info("Operator started on node {} (pod {}), watching namespaces {}; metrics on port {}", config.nodeName(),
         config.identity(), config.namespaces(), http.port());
-    return new OperatorRuntime(agent, leader, http, ownedSource);
+    return new OperatorRuntime(agent, leader, http, ownedSource, reverification);
   }
 
   /** The port /metrics, /healthz and /readyz are served on. */
@@ -111,6 +120,7 @@ public final class OperatorRuntime implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    reverification.close();
     agent.close();
     leader.close();
     leader.stopOperator();

@@ -57,10 +57,14 @@ public class ContentProofRecorder {
     }
   }
 
-  /** The three annotations of a verified proof. */
+  /**
+   * The annotations of a verified proof: revision, KV hash, time, and the compaction revision the hash honours
+   * (what a later re-verification of a stored copy needs to recompute it without the member).
+   */
   static Map<String, String> annotations(ContentProof proof) {
     return Map.of(
         SnapshotLabels.REVISION_ANNOTATION, Long.toString(proof.revision()),
+        SnapshotLabels.KV_HASH_COMPACT_REVISION_ANNOTATION, Long.toString(Math.max(proof.compactRevision(), 0)),
         SnapshotLabels.KV_HASH_ANNOTATION, proof.hashHex(),
         SnapshotLabels.VERIFIED_AT_ANNOTATION,
         DateTimeFormatter.ISO_INSTANT.format(proof.at().truncatedTo(ChronoUnit.SECONDS)));

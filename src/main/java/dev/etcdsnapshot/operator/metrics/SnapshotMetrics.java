@@ -275,16 +275,40 @@ public final class SnapshotMetrics {
     String outcome = proof.outcome().name().toLowerCase(java.util.Locale.ROOT);
     registry.counter("etcd.snapshot.content.verifications", "node", node, "outcome", outcome).increment();
     if (proof.verified()) {
-      lastVerified.computeIfAbsent(node, k -> {
-        AtomicLong millis = new AtomicLong();
-        Gauge.builder("etcd.snapshot.last.content.verified.timestamp", millis, m -> m.get() / 1000.0)
-            .description("Unix time of the newest successful content proof of this node's snapshots")
-            .baseUnit("seconds")
-            .tag("node", node)
-            .register(registry);
-        return millis;
-      }).accumulateAndGet(proof.at().toEpochMilli(), Math::max);
+      lastVerified(node, proof.at());
     }
+  }
+
+  /**
+   * Seeds the newest-content-verified gauge from the newest {@code verified-at} of the node's snapshots, so that
+   * a restart neither makes the series vanish nor fires the staleness alert; a newer value already recorded is kept.
+   */
+  public void seedLastVerified(String node, Instant verifiedAt) {
+    lastVerified(node, verifiedAt);
+  }
+
+  /**
+   * Counts a re-verification of a stored copy that found it changed or unreadable
+   * ({@code etcd_snapshot_reverify_failures_total{storage}}); the copy is kept.
+   */
+  public void recordReverifyFailure(StorageKind kind) {
+    Counter.builder("etcd.snapshot.reverify.failures")
+        .description("Re-verifications of stored snapshot copies that found the copy changed or unreadable")
+        .tag("storage", label(kind))
+        .register(registry)
+        .increment();
+  }
+
+  private void lastVerified(String node, Instant at) {
+    lastVerified.computeIfAbsent(node, k -> {
+      AtomicLong millis = new AtomicLong();
+      Gauge.builder("etcd.snapshot.last.content.verified.timestamp", millis, m -> m.get() / 1000.0)
+          .description("Unix time of the newest successful content proof of this node's snapshots")
+          .baseUnit("seconds")
+          .tag("node", node)
+          .register(registry);
+      return millis;
+    }).accumulateAndGet(at.toEpochMilli(), Math::max);
   }
 
   private AtomicLong lastSuccess(String node, StorageKind kind) {

@@ -133,13 +133,15 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
         }
         case SUCCEEDED -> {
           busySince.remove(uid);
-          finish(request, RequestPhase.SUCCEEDED, outcome.fileName(), outcome.objectNames(), "");
+          finish(request, RequestPhase.SUCCEEDED, outcome.fileName(), outcome.objectNames(), "",
+              RequestResults.describeProof(outcome.proof(), settings.proveContent()));
           events.normal(request, ResourceEvents.SNAPSHOT_TAKEN,
               "Snapshot " + outcome.fileName() + " taken on node " + node);
         }
         default -> {
           busySince.remove(uid);
-          finish(request, RequestPhase.FAILED, outcome.fileName(), outcome.objectNames(), outcome.message());
+          finish(request, RequestPhase.FAILED, outcome.fileName(), outcome.objectNames(), outcome.message(),
+              outcome.proof().map(p -> RequestResults.describeProof(outcome.proof(), true)).orElse(null));
           events.warning(request, ResourceEvents.SNAPSHOT_FAILED,
               "Snapshot on node " + node + " failed: " + outcome.message());
         }
@@ -162,7 +164,12 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
 
   private void finish(EtcdSnapshotRequest request, RequestPhase phase, String snapshotName, List<String> files,
       String message) {
+    finish(request, phase, snapshotName, files, message, null);
+  }
+
+  private void finish(EtcdSnapshotRequest request, RequestPhase phase, String snapshotName, List<String> files,
+      String message, String contentProof) {
     writer.update(request, r -> !RequestResults.finished(r)
-        && RequestResults.record(r, node, agent, phase, snapshotName, files, message));
+        && RequestResults.record(r, node, agent, phase, snapshotName, files, message, contentProof));
   }
 }

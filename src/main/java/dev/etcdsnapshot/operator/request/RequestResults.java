@@ -1,5 +1,6 @@
 package dev.etcdsnapshot.operator.request;
 
+import dev.etcdsnapshot.engine.ContentProof;
 import dev.etcdsnapshot.model.EtcdSnapshotRequest;
 import dev.etcdsnapshot.model.EtcdSnapshotRequestStatus;
 import dev.etcdsnapshot.model.NodeSnapshotResult;
@@ -54,6 +55,12 @@ public final class RequestResults {
   /** Sets the node's result if it is still held by {@code agent}; false otherwise. */
   public static boolean record(EtcdSnapshotRequest request, String node, String agent, RequestPhase phase,
       String snapshotName, List<String> files, String message) {
+    return record(request, node, agent, phase, snapshotName, files, message, null);
+  }
+
+  /** As above, with the saved snapshot's content proof ({@link #describeProof}); null leaves it unset. */
+  public static boolean record(EtcdSnapshotRequest request, String node, String agent, RequestPhase phase,
+      String snapshotName, List<String> files, String message, String contentProof) {
     NodeSnapshotResult r = resultFor(request, node);
     if (r.getAgent() != null && !r.getAgent().equals(agent)) {
       return false;
@@ -63,7 +70,21 @@ public final class RequestResults {
     r.setSnapshotName(snapshotName == null || snapshotName.isEmpty() ? null : snapshotName);
     r.setSnapshotFiles(files == null || files.isEmpty() ? null : List.copyOf(files));
     r.setMessage(message == null || message.isEmpty() ? null : message);
+    r.setContentProof(contentProof);
     return true;
+  }
+
+  /**
+   * The status line of a saved snapshot's content proof: {@code verified at revision R, kv hash H}, or
+   * {@code not proven: } and why — the proof's own sentence, or {@code verify is trailer} when none was asked for.
+   */
+  public static String describeProof(Optional<ContentProof> proof, boolean asked) {
+    if (proof.isEmpty()) {
+      return asked ? "not proven: no local copy was saved to prove" : "not proven: verify is trailer";
+    }
+    ContentProof p = proof.get();
+    return p.verified() ? "verified at revision " + p.revision() + ", kv hash " + p.hashHex()
+        : "not proven: " + p.message();
   }
 
   /** Marks a node that cannot take part (no live agent, or its agent went away) as failed with the reason. */
