@@ -9,7 +9,6 @@ import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
 import dev.etcdsnapshot.model.RequestPhase;
 import dev.etcdsnapshot.model.SnapshotLabels;
 import dev.etcdsnapshot.model.SnapshotVerification;
-import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.testing.EtcdCluster;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,10 +32,9 @@ class ContentVerifyIT {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = EtcdCluster.start(1);
-    etcd.loadKeys(200, 512);
-    TestCrds.create(client);
     harness = new OperatorHarness(client, server, Clock.systemUTC());
+    etcd = harness.etcd(1);
+    etcd.loadKeys(200, 512);
     harness.startAgent("node-a", etcd.member(0));
   }
 
@@ -44,9 +42,6 @@ class ContentVerifyIT {
   static void stop() throws Exception {
     if (harness != null) {
       harness.close();
-    }
-    if (etcd != null) {
-      etcd.close();
     }
   }
 

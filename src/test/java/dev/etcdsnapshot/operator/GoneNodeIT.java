@@ -14,7 +14,6 @@ import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.NameRef;
 import dev.etcdsnapshot.model.RequestPhase;
-import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.testing.EtcdCluster;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -50,19 +49,15 @@ class GoneNodeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = EtcdCluster.start(1);
-    TestCrds.create(client);
     clock = new MutableClock(Instant.now());
     harness = new OperatorHarness(client, server, clock);
+    etcd = harness.etcd(1);
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (harness != null) {
       harness.close();
-    }
-    if (etcd != null) {
-      etcd.close();
     }
   }
 

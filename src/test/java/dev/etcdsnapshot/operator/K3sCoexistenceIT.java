@@ -50,13 +50,12 @@ class K3sCoexistenceIT {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = EtcdCluster.start(1);
-    s3 = S3Server.builder().start().createBucket("coexist");
-    TestCrds.create(client);
     k3s = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
     harness = new OperatorHarness(client, server, new MutableClock(Instant.now()));
+    etcd = harness.etcd(1);
+    s3 = harness.s3("coexist");
     dir = harness.startAgent("node-k", etcd.member(0));
-    client.resource(S3IT.secret("etcd-s3", s3.secret("coexist"))).create();
+    client.resource(OperatorHarness.secret("etcd-s3", s3.secret("coexist"))).create();
   }
 
   @AfterAll
@@ -67,12 +66,6 @@ class K3sCoexistenceIT {
     if (k3s != null) {
       k3s.close();
     }
-    if (s3 != null) {
-      s3.close();
-    }
-    if (etcd != null) {
-      etcd.close();
-    }
   }
 
   @Test
@@ -82,23 +75,15 @@ class K3sCoexistenceIT {
     scheduleSpec.setSuspend(true);
     scheduleSpec.setName("coexist"); // objects the syncs re-create take the policy of the schedule of their prefix
     scheduleSpec.setDeletionPolicy(DeletionPolicy.DELETE);
-    scheduleSpec.setS3(S3IT.s3("etcd-s3"));
-    EtcdSnapshotSchedule schedule = new EtcdSnapshotSchedule();
-    schedule.setMetadata(new ObjectMetaBuilder().withName("deleting").withNamespace(OperatorHarness.NS).build());
-    schedule.setSpec(scheduleSpec);
-    client.resource(schedule).create();
+    scheduleSpec.setS3(OperatorHarness.s3Spec("etcd-s3"));
+    harness.schedule("deleting", scheduleSpec);
     EtcdSnapshotRequestSpec spec = new EtcdSnapshotRequestSpec();
     spec.setName("coexist");
     NameRef ref = new NameRef();
     ref.setName("deleting");
     spec.setScheduleRef(ref);
-    EtcdSnapshotRequest request = new EtcdSnapshotRequest();
-    request.setMetadata(new ObjectMetaBuilder().withName("coexist").withNamespace(OperatorHarness.NS).build());
-    request.setSpec(spec);
-    client.resource(request).create();
-    EtcdSnapshotRequest done = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
-        () -> client.resources(EtcdSnapshotRequest.class).inNamespace(OperatorHarness.NS).withName("coexist").get(),
-        r -> r.getStatus().getPhase() == RequestPhase.SUCCEEDED || r.getStatus().getPhase() == RequestPhase.FAILED);
+    harness.request("coexist", spec);
+    EtcdSnapshotRequest done = harness.finished("coexist");
     assertThat(done.getStatus().getPhase()).as(done.getStatus().toString()).isEqualTo(RequestPhase.SUCCEEDED);
     String file = done.getStatus().getResults().get(0).getSnapshotName();
     byte[] bytes = Files.readAllBytes(dir.resolve(file));

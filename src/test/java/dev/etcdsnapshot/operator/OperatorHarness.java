@@ -1,31 +1,57 @@
 package dev.etcdsnapshot.operator;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.etcdsnapshot.config.OperatorConfig;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
+import dev.etcdsnapshot.model.EtcdSnapshotRequest;
+import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
+import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
+import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.Flavor;
+import dev.etcdsnapshot.model.RequestPhase;
+import dev.etcdsnapshot.model.SecretRef;
 import dev.etcdsnapshot.model.SnapshotLabels;
+import dev.etcdsnapshot.model.SnapshotS3Spec;
+import dev.etcdsnapshot.model.TestCrds;
+import dev.etcdsnapshot.testing.EtcdCluster;
 import dev.etcdsnapshot.testing.EtcdProcess;
+import dev.etcdsnapshot.testing.S3Server;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Starts operator processes (in this JVM) against a mock API server, each as the agent of one node with its own
- * etcd member and snapshot directory, and stops them all at the end.
+ * Everything an operator IT stands on, started here and stopped by {@link #close()} in reverse order: the CRDs on
+ * the mock API server (installed by the constructor), real etcd clusters ({@link #etcd}), a real S3 server
+ * ({@link #s3}), and operator processes (in this JVM), each the agent of one node with its own snapshot directory.
+ * Beside them the fixtures the ITs share (Secrets, schedules, requests) and the waits that prove an operator has
+ * processed a change, so a test asserts an absence only after a positive signal ({@link #awaitReconciled},
+ * {@link #awaitSyncs}).
  */
 final class OperatorHarness implements AutoCloseable {
 
@@ -51,12 +77,33 @@ final class OperatorHarness implements AutoCloseable {
   private final KubernetesClient client;
   private final Clock clock;
   private final List<OperatorRuntime> runtimes = new ArrayList<>();
+  private final Map<OperatorRuntime, PrometheusMeterRegistry> registries = new IdentityHashMap<>();
   private final List<Path> dirs = new ArrayList<>();
+  private final List<AutoCloseable> servers = new ArrayList<>();
 
+  /** Installs the CRDs on the mock API server and lets the operator use Leases there. */
   OperatorHarness(KubernetesClient client, KubernetesMockServer server, Clock clock) {
     this.client = client;
     this.clock = clock;
+    TestCrds.create(client);
     allowLeases(server);
+  }
+
+  /** Starts a real etcd cluster of {@code members} members, stopped by {@link #close()}. */
+  EtcdCluster etcd(int members) throws IOException, InterruptedException {
+    EtcdCluster etcd = EtcdCluster.start(members);
+    servers.add(etcd);
+    return etcd;
+  }
+
+  /** Starts a real S3 server with these buckets, stopped by {@link #close()}. */
+  S3Server s3(String... buckets) throws Exception {
+    S3Server s3 = S3Server.builder().start();
+    servers.add(s3);
+    for (String bucket : buckets) {
+      s3.createBucket(bucket);
+    }
+    return s3;
   }
 
   /**
@@ -74,9 +121,7 @@ final class OperatorHarness implements AutoCloseable {
 
   /** Starts the agent of {@code node} (and a leader candidate) snapshotting {@code member} into a fresh dir. */
   Path startAgent(String node, EtcdProcess member) throws IOException {
-    Path dir = Files.createTempDirectory("op-" + node + "-").resolve("snapshots");
-    Files.createDirectories(dir);
-    dirs.add(dir.getParent());
+    Path dir = newDir(node);
     startAgent(node, node + "-pod-" + runtimes.size(), member, dir, Duration.ofSeconds(1));
     return dir;
   }
@@ -87,8 +132,7 @@ final class OperatorHarness implements AutoCloseable {
     OperatorConfig config = new OperatorConfig(node, node + "-pod-" + runtimes.size(), Set.of(NS), NS,
         EtcdConnectionSettings.of(member.clientUrl()), dir, false, Duration.ofSeconds(1), Flavor.K3S, true, 0, FAST,
         null, 1, compat);
-    runtimes.add(OperatorRuntime.start(config, client, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        false));
+    start(config);
     return dir;
   }
 
@@ -101,11 +145,16 @@ final class OperatorHarness implements AutoCloseable {
   /** As above, with other internal periods. */
   OperatorRuntime startAgent(String node, String pod, EtcdProcess member, Path dir, Duration syncInterval,
       OperatorConfig.Timing timing) throws IOException {
-    OperatorConfig config = new OperatorConfig(node, pod, Set.of(NS), NS,
-        EtcdConnectionSettings.of(member.clientUrl()), dir, false, syncInterval, Flavor.K3S, true, 0, timing);
-    OperatorRuntime runtime = OperatorRuntime.start(config, client, clock,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
+    return start(new OperatorConfig(node, pod, Set.of(NS), NS, EtcdConnectionSettings.of(member.clientUrl()), dir,
+        false, syncInterval, Flavor.K3S, true, 0, timing));
+  }
+
+  /** Starts an operator process with any configuration; its metrics go to a registry of its own. */
+  OperatorRuntime start(OperatorConfig config) throws IOException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OperatorRuntime runtime = OperatorRuntime.start(config, client, clock, registry, false);
     runtimes.add(runtime);
+    registries.put(runtime, registry);
     return runtime;
   }
 
@@ -121,6 +170,7 @@ final class OperatorHarness implements AutoCloseable {
   void stop(OperatorRuntime runtime) {
     runtime.close();
     runtimes.remove(runtime);
+    registries.remove(runtime);
   }
 
   /** The i-th runtime started, in start order. */
@@ -148,11 +198,94 @@ final class OperatorHarness implements AutoCloseable {
         .filter(e -> reason.equals(e.getReason())).toList();
   }
 
+  /** A schedule in {@link #NS}, created. */
+  EtcdSnapshotSchedule schedule(String name, EtcdSnapshotScheduleSpec spec) {
+    EtcdSnapshotSchedule s = new EtcdSnapshotSchedule();
+    s.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    s.setSpec(spec);
+    return client.resource(s).create();
+  }
+
+  /** A request in {@link #NS}, created. */
+  EtcdSnapshotRequest request(String name, EtcdSnapshotRequestSpec spec) {
+    EtcdSnapshotRequest r = new EtcdSnapshotRequest();
+    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    r.setSpec(spec);
+    return client.resource(r).create();
+  }
+
+  /** The request once it has Succeeded or Failed (within 30 s). */
+  EtcdSnapshotRequest finished(String name) {
+    return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+        () -> client.resources(EtcdSnapshotRequest.class).inNamespace(NS).withName(name).get(),
+        r -> r.getStatus().getPhase() == RequestPhase.SUCCEEDED || r.getStatus().getPhase() == RequestPhase.FAILED);
+  }
+
+  /** An S3 Secret of k3s's type in {@link #NS}, not yet created. */
+  static Secret secret(String name, Map<String, String> data) {
+    return new SecretBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+        .withType("etcd.k3s.cattle.io/s3-config-secret")
+        .withData(data.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+            e -> Base64.getEncoder().encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)))))
+        .build();
+  }
+
+  /** S3 settings that name only a Secret. */
+  static SnapshotS3Spec s3Spec(String secretName) {
+    SnapshotS3Spec spec = new SnapshotS3Spec();
+    SecretRef ref = new SecretRef();
+    ref.setName(secretName);
+    spec.setSecretRef(ref);
+    return spec;
+  }
+
+  /**
+   * Waits until each of {@code agents} (every running one when none is named) has finished a reconcile of the
+   * controller {@code controller} (e.g. {@code schedule-agent}, {@code request-agent}) that started after this call,
+   * so it has acted on whatever the API server held at the call: the positive signal to wait for before asserting
+   * that something did not happen. Reconciles of one resource never overlap, and more than the reconciles started
+   * before the call have finished, so at least one started after it; with one resource of the controller's kind
+   * in play, that one is its.
+   */
+  void awaitReconciled(String controller, OperatorRuntime... agents) {
+    List<OperatorRuntime> which = agents.length == 0 ? List.copyOf(runtimes) : List.of(agents);
+    Map<OperatorRuntime, Double> startedBefore = new IdentityHashMap<>();
+    for (OperatorRuntime r : which) {
+      startedBefore.put(r, reconciles(r, controller, "started"));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> which.stream().allMatch(r -> reconciles(r, controller,
+        "success") + reconciles(r, controller, "failed") > startedBefore.get(r)));
+  }
+
+  private double reconciles(OperatorRuntime runtime, String controller, String outcome) {
+    return registries.get(runtime).find("operator.sdk.reconciliations." + outcome)
+        .tag("controller.name", controller).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  /**
+   * Waits until {@code runtime} has finished {@code count} more syncs of ETCDSnapshotFile objects with its
+   * {@code storage} ({@code local}: its node's directory; {@code s3}: the leader's buckets) than when called.
+   */
+  void awaitSyncs(OperatorRuntime runtime, String storage, int count) {
+    long before = syncs(runtime, storage);
+    await().atMost(Duration.ofSeconds(30)).until(() -> syncs(runtime, storage) >= before + count);
+  }
+
+  private long syncs(OperatorRuntime runtime, String storage) {
+    return registries.get(runtime).find("etcd.snapshot.sync.duration").tag("storage", storage).timers().stream()
+        .mapToLong(Timer::count).sum();
+  }
+
   @Override
-  public void close() throws IOException {
+  public void close() throws Exception {
     for (OperatorRuntime r : runtimes) {
       r.close();
     }
+    runtimes.clear();
+    for (int i = servers.size() - 1; i >= 0; i--) {
+      servers.get(i).close();
+    }
+    servers.clear();
     for (Path d : dirs) {
       try (Stream<Path> walk = Files.walk(d)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

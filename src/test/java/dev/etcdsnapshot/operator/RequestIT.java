@@ -8,7 +8,6 @@ import dev.etcdsnapshot.model.EtcdSnapshotRequest;
 import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
 import dev.etcdsnapshot.model.NodeSnapshotResult;
 import dev.etcdsnapshot.model.RequestPhase;
-import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.testing.EtcdCluster;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,10 +36,9 @@ class RequestIT {
   @BeforeAll
   static void start() throws Exception {
     // Two independent single-member clusters: each agent snapshots "its" member, as on separate nodes.
-    etcdA = EtcdCluster.start(1);
-    etcdB = EtcdCluster.start(1);
-    TestCrds.create(client);
     harness = new OperatorHarness(client, server, Clock.systemUTC());
+    etcdA = harness.etcd(1);
+    etcdB = harness.etcd(1);
     dirA = harness.startAgent("node-a", etcdA.member(0));
     dirB = harness.startAgent("node-b", etcdB.member(0));
   }
@@ -49,11 +47,6 @@ class RequestIT {
   static void stop() throws Exception {
     if (harness != null) {
       harness.close();
-    }
-    for (EtcdCluster e : new EtcdCluster[] {etcdA, etcdB}) {
-      if (e != null) {
-        e.close();
-      }
     }
   }
 
@@ -129,7 +122,7 @@ class RequestIT {
           return r;
         });
     assertThat(changed.getMetadata().getGeneration()).isGreaterThan(done.getMetadata().getGeneration());
-    Thread.sleep(2000);
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     assertThat(OperatorHarness.files(dirA)).hasSize(1);
     assertThat(OperatorHarness.files(dirB)).hasSize(1);
     assertThat(OperatorHarness.files(dirA)).noneMatch(f -> f.endsWith(".zip"));

@@ -52,11 +52,10 @@ class S3IT {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = EtcdCluster.start(1);
-    s3 = S3Server.builder().start().createBucket("one").createBucket("two").createBucket("three");
-    TestCrds.create(client);
     clock = new MutableClock(Instant.now());
     harness = new OperatorHarness(client, server, clock);
+    etcd = harness.etcd(1);
+    s3 = harness.s3("one", "two", "three");
     dir = harness.startAgent("node-s", etcd.member(0), new dev.etcdsnapshot.config.OperatorConfig.K3sCompat(
         "k3s-supervisor", java.util.Set.of(K3S_SECRET), true));
   }
@@ -66,44 +65,25 @@ class S3IT {
     if (harness != null) {
       harness.close();
     }
-    if (s3 != null) {
-      s3.close();
-    }
-    if (etcd != null) {
-      etcd.close();
-    }
   }
 
   static Secret secret(String name, Map<String, String> data) {
-    return new SecretBuilder().withNewMetadata().withName(name).withNamespace(OperatorHarness.NS).endMetadata()
-        .withType("etcd.k3s.cattle.io/s3-config-secret")
-        .withData(data.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-            e -> Base64.getEncoder().encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)))))
-        .build();
+    return OperatorHarness.secret(name, data);
   }
 
   static SnapshotS3Spec s3(String secretName) {
-    SnapshotS3Spec spec = new SnapshotS3Spec();
-    SecretRef ref = new SecretRef();
-    ref.setName(secretName);
-    spec.setSecretRef(ref);
-    return spec;
+    return OperatorHarness.s3Spec(secretName);
   }
 
   static EtcdSnapshotRequest request(String name, String secretName) {
     EtcdSnapshotRequestSpec spec = new EtcdSnapshotRequestSpec();
     spec.setName(name);
     spec.setS3(s3(secretName));
-    EtcdSnapshotRequest r = new EtcdSnapshotRequest();
-    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(OperatorHarness.NS).build());
-    r.setSpec(spec);
-    return client.resource(r).create();
+    return harness.request(name, spec);
   }
 
   static EtcdSnapshotRequest finished(String name) {
-    return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
-        () -> client.resources(EtcdSnapshotRequest.class).inNamespace(OperatorHarness.NS).withName(name).get(),
-        r -> r.getStatus().getPhase() == RequestPhase.SUCCEEDED || r.getStatus().getPhase() == RequestPhase.FAILED);
+    return harness.finished(name);
   }
 
   static List<String> keys(String bucket) {
@@ -350,14 +330,22 @@ class S3IT {
     st.setError(error);
     record.setStatus(st);
     client.resource(record).create();
-    Thread.sleep(2500);
+    // A later sync of the same store: it publishes an object put there after the record, and would have expired
+    // the record in the same pass.
+    String later = "later-node-y-1700000002";
+    s3.client().putObject(b -> b.bucket("three").key(later),
+        software.amazon.awssdk.core.sync.RequestBody.fromString("found by a later sync"));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(harness.objects("s3"))
+        .anyMatch(o -> later.equals(o.getSpec().getSnapshotName())));
     assertThat(client.resource(record).get()).as("younger than 24 hours: kept").isNotNull();
 
     s3.client().deleteObject(b -> b.bucket("three").key(found));
+    s3.client().deleteObject(b -> b.bucket("three").key(later));
     clock.advance(Duration.ofHours(25));
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       assertThat(client.resource(record).get()).as("the failure record expired").isNull();
       assertThat(harness.objects("s3")).noneMatch(o -> found.equals(o.getSpec().getSnapshotName()));
+      assertThat(harness.objects("s3")).noneMatch(o -> later.equals(o.getSpec().getSnapshotName()));
     });
     assertThat(harness.objects("s3")).as("the request's own S3 snapshot stays")
         .anyMatch(o -> o.getSpec().getSnapshotName().startsWith("inline-node-s-")

@@ -8,7 +8,6 @@ import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
-import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.operator.schedule.CronSchedule;
 import dev.etcdsnapshot.operator.status.Conditions;
 import dev.etcdsnapshot.testing.EtcdCluster;
@@ -45,11 +44,10 @@ class ScheduleIT {
 
   @BeforeAll
   static void start() throws Exception {
-    etcdA = EtcdCluster.start(1);
-    etcdB = EtcdCluster.start(1);
-    TestCrds.create(client);
     clock = new MutableClock(Instant.now());
     harness = new OperatorHarness(client, server, clock);
+    etcdA = harness.etcd(1);
+    etcdB = harness.etcd(1);
     dirA = harness.startAgent("node-a", etcdA.member(0));
     dirB = harness.startAgent("node-b", etcdB.member(0));
   }
@@ -59,18 +57,10 @@ class ScheduleIT {
     if (harness != null) {
       harness.close();
     }
-    for (EtcdCluster e : new EtcdCluster[] {etcdA, etcdB}) {
-      if (e != null) {
-        e.close();
-      }
-    }
   }
 
   static EtcdSnapshotSchedule create(String name, EtcdSnapshotScheduleSpec spec) {
-    EtcdSnapshotSchedule s = new EtcdSnapshotSchedule();
-    s.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(OperatorHarness.NS).build());
-    s.setSpec(spec);
-    return client.resource(s).create();
+    return harness.schedule(name, spec);
   }
 
   static EtcdSnapshotSchedule get(String name) {
@@ -104,8 +94,9 @@ class ScheduleIT {
       assertThat(condition("every5", "Ready")).isNotNull().extracting(Condition::getStatus).isEqualTo("True");
       assertThat(get("every5").getStatus().getNextScheduleTime()).isEqualTo(slot.toString());
     });
-    Thread.sleep(500);
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     assertThat(filesWith(dirA, "every5")).as("nothing before the slot").isEmpty();
+    assertThat(filesWith(dirB, "every5")).as("nothing before the slot").isEmpty();
 
     clock.set(slot.plusSeconds(1));
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -124,8 +115,11 @@ class ScheduleIT {
         .contains("every5-node-a-" + slot.plusSeconds(1).getEpochSecond());
 
     // The same slot is not taken again however often the agents look; the next slot is.
-    Thread.sleep(1000);
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     assertThat(filesWith(dirA, "every5")).hasSize(1);
+    assertThat(filesWith(dirB, "every5")).hasSize(1);
+    assertThat(get("every5").getStatus().getNodes()).extracting(ScheduleNodeStatus::getLastScheduleTime)
+        .containsOnly(slot.toString());
     Instant next = slot.plus(Duration.ofMinutes(5));
     clock.set(next.plusSeconds(2));
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -240,7 +234,7 @@ class ScheduleIT {
     }
     assertThat(harness.events(OperatorHarness.NS, "SnapshotSkipped"))
         .filteredOn(e -> "busy".equals(e.getInvolvedObject().getName())).hasSize(1);
-    Thread.sleep(1000);
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     assertThat(filesWith(dirA, "busy")).as("the skipped slot is not run later").isEmpty();
     client.resource(get("busy")).delete();
   }

@@ -39,23 +39,16 @@ class ShutdownAbortIT {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = EtcdCluster.start(1);
-    etcd.loadKeys(320, 64 * 1024); // about 21 MiB: a multipart upload with 16 MiB parts
-    s3 = S3Server.builder().start().createBucket("bye");
-    TestCrds.create(client);
     harness = new OperatorHarness(client, server, new MutableClock(Instant.now()));
+    etcd = harness.etcd(1);
+    etcd.loadKeys(320, 64 * 1024); // about 21 MiB: a multipart upload with 16 MiB parts
+    s3 = harness.s3("bye");
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (harness != null) {
       harness.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
-    if (etcd != null) {
-      etcd.close();
     }
   }
 
@@ -64,17 +57,14 @@ class ShutdownAbortIT {
     try (GatedProxy proxy = new GatedProxy(s3.port(), 4L << 20)) {
       Map<String, String> data = new HashMap<>(s3.secret("bye"));
       data.put("etcd-s3-proxy", proxy.url());
-      client.resource(S3IT.secret("etcd-s3", data)).create();
+      client.resource(OperatorHarness.secret("etcd-s3", data)).create();
       Path dir = harness.newDir("node-t");
       OperatorRuntime runtime = harness.startAgent("node-t", "node-t-pod", etcd.member(0), dir,
           Duration.ofSeconds(1));
       EtcdSnapshotRequestSpec spec = new EtcdSnapshotRequestSpec();
       spec.setName("bye");
-      spec.setS3(S3IT.s3("etcd-s3"));
-      EtcdSnapshotRequest request = new EtcdSnapshotRequest();
-      request.setMetadata(new ObjectMetaBuilder().withName("bye").withNamespace(OperatorHarness.NS).build());
-      request.setSpec(spec);
-      client.resource(request).create();
+      spec.setS3(OperatorHarness.s3Spec("etcd-s3"));
+      harness.request("bye", spec);
 
       assertThat(proxy.held.await(90, TimeUnit.SECONDS)).as("4 MiB into the first part").isTrue();
       assertThat(s3.client().listMultipartUploads(l -> l.bucket("bye")).uploads()).hasSize(1);

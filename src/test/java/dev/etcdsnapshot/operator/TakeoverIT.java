@@ -10,7 +10,6 @@ import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.RequestPhase;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
-import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.operator.schedule.CronSchedule;
 import dev.etcdsnapshot.operator.status.Conditions;
 import dev.etcdsnapshot.testing.EtcdCluster;
@@ -60,19 +59,15 @@ class TakeoverIT {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = EtcdCluster.start(1); // one member serves every node here: only the slots and files matter
-    TestCrds.create(client);
     clock = new MutableClock(Instant.now());
     harness = new OperatorHarness(client, server, clock);
+    etcd = harness.etcd(1); // one member serves every node here: only the slots and files matter
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (harness != null) {
       harness.close();
-    }
-    if (etcd != null) {
-      etcd.close();
     }
   }
 
@@ -187,7 +182,7 @@ class TakeoverIT {
     clock.set(s3.plusSeconds(1));
     leaveRunning("lost", "node-r", s3, "pod-r1");
     startPod("node-r", "pod-r2");
-    Thread.sleep(1500);
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     assertThat(entry("lost", "node-r").getPhase()).as("pod-r1 might still be alive").isEqualTo("Running");
     clock.advance(OperatorHarness.FAST.leaseDuration().plusSeconds(1));
     awaitEntry("lost", "node-r", s3, "Failed");
@@ -198,7 +193,7 @@ class TakeoverIT {
     clock.set(s4.plusSeconds(1));
     awaitEntry("lost", "node-r", s4, "Succeeded");
     assertThat(entry("lost", "node-r").getAgent()).isEqualTo("pod-r2");
-    Thread.sleep(1000);
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     assertThat(files("node-r", "lost")).hasSize(2);
     client.resource(get("lost")).delete();
   }
@@ -231,14 +226,15 @@ class TakeoverIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> leader() != null && pods.containsKey(leader()));
     assertThat(leader()).isNotEqualTo(oldLeader);
 
-    Thread.sleep(1500); // room for a duplicate run to show up
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     for (String n : List.of("node-a", "node-b")) {
       assertThat(files(n, "takeover")).as("one snapshot per slot on %s", n).containsExactly(
           "takeover-" + n + "-" + s1.plusSeconds(1).getEpochSecond(),
           "takeover-" + n + "-" + s2.plusSeconds(1).getEpochSecond());
     }
-    assertThat(harness.events(OperatorHarness.NS, "SnapshotTaken"))
-        .filteredOn(e -> "takeover".equals(e.getInvolvedObject().getName())).hasSize(4);
+    // Each Event follows its status write: wait for all four (a fifth, a duplicate's, keeps this failing).
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events(OperatorHarness.NS,
+        "SnapshotTaken")).filteredOn(e -> "takeover".equals(e.getInvolvedObject().getName())).hasSize(4));
 
     // The new leader does the cluster-wide work: it aggregates a request's phase.
     EtcdSnapshotRequestSpec spec = new EtcdSnapshotRequestSpec();
@@ -270,7 +266,7 @@ class TakeoverIT {
     clock.set(s1.plus(Duration.ofMinutes(30)));
     startPod("node-m", "pod-m2");
     awaitEntry("catchup", "node-m", s1, "Succeeded");
-    Thread.sleep(1000);
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     assertThat(files("node-m", "catchup"))
         .containsExactly("catchup-node-m-" + s1.plus(Duration.ofMinutes(30)).getEpochSecond());
     stopPod("pod-m2");
@@ -283,7 +279,7 @@ class TakeoverIT {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events(OperatorHarness.NS,
         "SnapshotMissed")).filteredOn(e -> "catchup".equals(e.getInvolvedObject().getName()))
         .singleElement().satisfies(e -> assertThat(e.getMessage()).contains("Slot " + s2)));
-    Thread.sleep(1000);
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     assertThat(files("node-m", "catchup")).hasSize(1);
 
     // The next slot runs as planned.
@@ -338,7 +334,7 @@ class TakeoverIT {
     assertThat(files("node-w", "unwritten")).containsExactly("unwritten-node-w-" + s1.plusSeconds(1).getEpochSecond());
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events(OperatorHarness.NS,
         "SnapshotTaken")).filteredOn(ev -> "unwritten".equals(ev.getInvolvedObject().getName())).hasSize(1));
-    Thread.sleep(1500); // room for a wrong "lost run" verdict to show up
+    Thread.sleep(1500); // TODO(issue 12): awaitReconciled timed out here (counter lookup), see the report
     assertThat(entry("unwritten", "node-w").getPhase()).isEqualTo("Succeeded");
     assertThat(harness.events(OperatorHarness.NS, "SnapshotFailed"))
         .filteredOn(ev -> "unwritten".equals(ev.getInvolvedObject().getName())).isEmpty();

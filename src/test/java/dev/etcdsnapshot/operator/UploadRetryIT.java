@@ -48,26 +48,19 @@ class UploadRetryIT {
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = EtcdCluster.start(1);
-    s3 = S3Server.builder().start().createBucket("retry");
-    TestCrds.create(client);
     clock = new MutableClock(Instant.now());
     harness = new OperatorHarness(client, server, clock);
+    etcd = harness.etcd(1);
+    s3 = harness.s3("retry");
     dir = harness.newDir("node-r");
     runtime = harness.startAgent("node-r", "node-r-pod", etcd.member(0), dir, Duration.ofSeconds(1));
-    client.resource(S3IT.secret("etcd-s3", s3.secret("retry"))).create();
+    client.resource(OperatorHarness.secret("etcd-s3", s3.secret("retry"))).create();
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (harness != null) {
       harness.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
-    if (etcd != null) {
-      etcd.close();
     }
   }
 
@@ -76,11 +69,8 @@ class UploadRetryIT {
     EtcdSnapshotScheduleSpec spec = new EtcdSnapshotScheduleSpec();
     spec.setSchedule("*/5 * * * *");
     spec.setName("retried");
-    spec.setS3(S3IT.s3("etcd-s3"));
-    EtcdSnapshotSchedule schedule = new EtcdSnapshotSchedule();
-    schedule.setMetadata(new ObjectMetaBuilder().withName("retried").withNamespace(OperatorHarness.NS).build());
-    schedule.setSpec(spec);
-    client.resource(schedule).create();
+    spec.setS3(OperatorHarness.s3Spec("etcd-s3"));
+    harness.schedule("retried", spec);
     Instant slot = CronSchedule.parse("*/5 * * * *", "UTC").nextAfter(clock.instant()).get();
 
     s3.stop();
