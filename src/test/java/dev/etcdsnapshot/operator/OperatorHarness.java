@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -237,29 +236,6 @@ final class OperatorHarness implements AutoCloseable {
     ref.setName(secretName);
     spec.setSecretRef(ref);
     return spec;
-  }
-
-  /**
-   * Waits until each of {@code agents} (every running one when none is named) has finished a reconcile of the
-   * controller {@code controller} (e.g. {@code schedule-agent}, {@code request-agent}) that started after this call,
-   * so it has acted on whatever the API server held at the call: the positive signal to wait for before asserting
-   * that something did not happen. Reconciles of one resource never overlap, and more than the reconciles started
-   * before the call have finished, so at least one started after it; with one resource of the controller's kind
-   * in play, that one is its.
-   */
-  void awaitReconciled(String controller, OperatorRuntime... agents) {
-    List<OperatorRuntime> which = agents.length == 0 ? List.copyOf(runtimes) : List.of(agents);
-    Map<OperatorRuntime, Double> startedBefore = new IdentityHashMap<>();
-    for (OperatorRuntime r : which) {
-      startedBefore.put(r, reconciles(r, controller, "started"));
-    }
-    await().atMost(Duration.ofSeconds(30)).until(() -> which.stream().allMatch(r -> reconciles(r, controller,
-        "success") + reconciles(r, controller, "failed") > startedBefore.get(r)));
-  }
-
-  private double reconciles(OperatorRuntime runtime, String controller, String outcome) {
-    return registries.get(runtime).find("operator.sdk.reconciliations." + outcome)
-        .tag("controller.name", controller).counters().stream().mapToDouble(Counter::count).sum();
   }
 
   /**
