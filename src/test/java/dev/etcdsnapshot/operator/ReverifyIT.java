@@ -10,7 +10,6 @@ import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
 import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.RequestPhase;
 import dev.etcdsnapshot.model.SnapshotLabels;
-import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.operator.events.SnapshotEvents;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.reverify.LocalCopies;
@@ -71,9 +70,8 @@ class ReverifyIT {
     etcd.loadKeys(50, 256);
     etcd.member(0).etcdctl("put", "/registry/configmaps/default/marker", MARKER);
     s3 = S3Server.builder().start().createBucket("reverify");
-    TestCrds.create(client);
     clock = new MutableClock(Instant.now());
-    harness = new OperatorHarness(client, server, clock);
+    harness = new OperatorHarness(client, server, clock); // installs the CRDs
     dir = harness.startAgent("node-r", etcd.member(0));
     client.resource(S3IT.secret("rv-s3", s3.secret("reverify"))).create();
   }
