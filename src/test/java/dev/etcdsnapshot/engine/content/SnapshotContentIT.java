@@ -185,7 +185,10 @@ class SnapshotContentIT {
         }
         buf.putLong(page * 4096 + 16 + 56, h);
       }
-    }, -1))).startsWith("snapshot is corrupt: ");
+    }, -1)))
+        // Halving an odd page count leaves half a page past the new last page, refused as such before the walk;
+        // an even one reaches the walk, where the page ids no longer line up. The member's file decides which.
+        .matches("snapshot (is corrupt: .*|has \\d+ bytes after its last page .*)");
     // The root page's id overwritten.
     long root;
     try (SnapshotContent content = SnapshotContent.open(snapshot)) {
