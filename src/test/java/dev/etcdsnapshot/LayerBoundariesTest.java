@@ -1,6 +1,7 @@
 package dev.etcdsnapshot;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -8,7 +9,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md's layers: the engine and storage know nothing of Kubernetes. */
+/**
+ * DESIGN.md's layers: the engine and storage know nothing of Kubernetes, and no two packages depend on each other,
+ * directly or around a loop (issue 12), so each can be read, tested and changed from the bottom up.
+ */
 class LayerBoundariesTest {
 
   private static JavaClasses classes;
@@ -42,6 +46,13 @@ class LayerBoundariesTest {
     noClasses().that().resideInAnyPackage("dev.etcdsnapshot.engine", "dev.etcdsnapshot.engine.file")
         .should().dependOnClassesThat().resideInAnyPackage("dev.etcdsnapshot.storage.local..",
             "dev.etcdsnapshot.storage.s3..")
+        .check(classes);
+  }
+
+  @Test
+  void noPackageDependsOnItselfAroundALoop() {
+    slices().matching("dev.etcdsnapshot.(**)").namingSlices("$1")
+        .should().beFreeOfCycles()
         .check(classes);
   }
 }
