@@ -51,13 +51,8 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
 
   /**
    * @param agent this pod's identity, recorded with the claim
+   * @param clock measures how long a request has waited for a busy node
    */
-  public RequestAgentReconciler(String node, String agent, KubernetesClient client, SnapshotRunner runner,
-      StatusWriter writer, ResourceEvents events) {
-    this(node, agent, client, runner, writer, events, Clock.systemUTC());
-  }
-
-  /** As above, measuring the busy wait with {@code clock}. */
   public RequestAgentReconciler(String node, String agent, KubernetesClient client, SnapshotRunner runner,
       StatusWriter writer, ResourceEvents events, Clock clock) {
     this(node, agent, client, runner, writer, events, clock, MAX_BUSY_WAIT);
