@@ -63,7 +63,7 @@ final class AgentDuty implements AutoCloseable {
     engine = new SnapshotEngine(local, source, p.clock(), config.compressThreads());
     seedLastSuccess();
     VerifiedSeed.seed(p.client(), config.flavor(), node, p.metrics());
-    publisher = new InventoryPublisher(node, engine, p.inventory(), p.projection(), p.metrics(),
+    publisher = new InventoryPublisher(node, engine, p.inventory(), p.metrics(),
         p.afterSync(StorageKind.LOCAL));
     ClusterFacts facts = new ClusterFacts(p.client(), config.flavor(), config.tokenFile());
     inFlight = new InFlight();
@@ -79,7 +79,7 @@ final class AgentDuty implements AutoCloseable {
         timing.scheduleMaxWait(), runner, p.writer(), p.s3(), p.events(),
         new UploadRetrier(node, engine, p.s3(), publisher, p.metrics(), facts::next, p.clock(), inFlight),
         p.metrics()), o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
-    operator.register(new RequestAgentReconciler(node, config.identity(), p.client(), runner, p.writer(),
+    operator.register(new RequestAgentReconciler(node, config.identity(), p.schedules(), runner, p.writer(),
         p.events(), p.clock()), o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
     syncLoop = RuntimeParts.daemonTimer("local-sync-" + node);
   }
@@ -93,7 +93,7 @@ final class AgentDuty implements AutoCloseable {
             new StorageDeleter(node, engine, p.s3Stores()), p.snapshotEvents(), config.flavor()),
         p.snapshotEvents(), config.flavor(), node, node, () -> true, OperatorRuntime.FINALIZER_RESYNC);
     operator.start();
-    scheduleMetrics = ScheduleMetricsWatch.start(p.client(), config.namespaces(), node, p.metrics());
+    scheduleMetrics = ScheduleMetricsWatch.start(p.schedules(), node, p.metrics());
     syncLoop.scheduleWithFixedDelay(publisher::syncLocal, 0, config.syncInterval().toMillis(),
         TimeUnit.MILLISECONDS);
   }

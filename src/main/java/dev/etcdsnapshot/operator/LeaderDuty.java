@@ -48,7 +48,7 @@ final class LeaderDuty implements AutoCloseable {
     sync = new LeaderSync(p.s3Stores(), s3Sync, new GoneNodes(p.client(), p.leases(), s3Finalizer,
         p.snapshotEvents(), config.flavor(), p.clock(), timing.nodeGoneAfter()));
     operator = new Operator(p.operatorBase().andThen(election(exitOnLostLeadership)));
-    operator.register(new RequestLeaderReconciler(p.client(), p.clock(), p.leases(), p.writer(), p.events(),
+    operator.register(new RequestLeaderReconciler(p.client(), p.schedules(), p.clock(), p.leases(), p.writer(), p.events(),
         timing.agentGrace(), timing.requestRecheck()), o -> o.withName("request-leader")
         .withGenerationAware(false).settingNamespaces(config.namespaces()));
     operator.register(s3Sync, o -> o.withName("schedule-s3-sync").settingNamespaces(config.namespaces()));

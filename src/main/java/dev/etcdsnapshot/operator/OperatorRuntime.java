@@ -36,14 +36,16 @@ public final class OperatorRuntime implements AutoCloseable {
    */
   public static final Duration SHUTDOWN_DEADLINE = Duration.ofSeconds(20);
 
+  private final RuntimeParts parts;
   private final AgentDuty agent;
   private final LeaderDuty leader;
   private final OperatorHttpServer http;
   private final AutoCloseable ownedSource;
   private final Reverification reverification;
 
-  private OperatorRuntime(AgentDuty agent, LeaderDuty leader, OperatorHttpServer http, AutoCloseable ownedSource,
-      Reverification reverification) {
+  private OperatorRuntime(RuntimeParts parts, AgentDuty agent, LeaderDuty leader, OperatorHttpServer http,
+      AutoCloseable ownedSource, Reverification reverification) {
+    this.parts = parts;
     this.reverification = reverification;
     this.agent = agent;
     this.leader = leader;
@@ -85,8 +87,15 @@ public final class OperatorRuntime implements AutoCloseable {
       PrometheusMeterRegistry registry, boolean exitOnLostLeadership, SnapshotSource source,
       AutoCloseable ownedSource) throws IOException {
     RuntimeParts parts = RuntimeParts.of(config, client, clock, registry);
-    AgentDuty agent = new AgentDuty(parts, source);
-    LeaderDuty leader = new LeaderDuty(parts, exitOnLostLeadership);
+    AgentDuty agent;
+    LeaderDuty leader;
+    try {
+      agent = new AgentDuty(parts, source);
+      leader = new LeaderDuty(parts, exitOnLostLeadership);
+    } catch (IOException | RuntimeException e) {
+      parts.close(); // e.g. a snapshot directory that cannot be used: no informer is left running
+      throw e;
+    }
     agent.start();
     leader.start();
     leader.startLoop();
@@ -98,7 +107,7 @@ public final class OperatorRuntime implements AutoCloseable {
         agent::healthy);
     LOG.info("Operator started on node {} (pod {}), watching namespaces {}; metrics on port {}", config.nodeName(),
         config.identity(), config.namespaces(), http.port());
-    return new OperatorRuntime(agent, leader, http, ownedSource, reverification);
+    return new OperatorRuntime(parts, agent, leader, http, ownedSource, reverification);
   }
 
   /** The port /metrics, /healthz and /readyz are served on. */
@@ -125,6 +134,7 @@ public final class OperatorRuntime implements AutoCloseable {
     leader.close();
     leader.stopOperator();
     agent.stopOperator();
+    parts.close();
     http.close();
     try {
       ownedSource.close();

@@ -2,6 +2,7 @@ package dev.etcdsnapshot.operator;
 
 import dev.etcdsnapshot.config.OperatorConfig;
 import dev.etcdsnapshot.operator.agent.SchedulePolicies;
+import dev.etcdsnapshot.operator.cache.ScheduleCache;
 import dev.etcdsnapshot.operator.events.ResourceEvents;
 import dev.etcdsnapshot.operator.events.SnapshotEvents;
 import dev.etcdsnapshot.operator.inventory.SnapshotFileProjection;
@@ -28,22 +29,30 @@ import java.util.function.Consumer;
 record RuntimeParts(OperatorConfig config, KubernetesClient client, Clock clock, PrometheusMeterRegistry registry,
     SnapshotMetrics metrics, S3Access s3, S3Stores s3Stores, SnapshotFileProjection projection,
     SnapshotEvents snapshotEvents, ResourceEvents events, SnapshotInventory inventory, StatusWriter writer,
-    AgentLeases leases, NodeSyncAnnotations nodeAnnotations) {
+    AgentLeases leases, NodeSyncAnnotations nodeAnnotations, ScheduleCache schedules) implements AutoCloseable {
 
+  /** The parts; the schedule cache has listed the watched namespaces' schedules when this returns. */
   static RuntimeParts of(OperatorConfig config, KubernetesClient client, Clock clock,
       PrometheusMeterRegistry registry) {
     String node = config.nodeName();
+    ScheduleCache schedules = ScheduleCache.start(client, config.namespaces());
     S3Access s3 = new S3Access(new S3SecretReader(client, config.compat().kubeSystemS3Secrets()),
         new S3RemoteStores(config.flavor()));
     SnapshotFileProjection projection = new SnapshotFileProjection(config.flavor());
     SnapshotEvents snapshotEvents = new SnapshotEvents(client, clock, node, config.compat().eventComponent());
     SnapshotInventory inventory = new SnapshotInventory(client, projection, snapshotEvents, clock,
-        new SchedulePolicies(client, config.namespaces()));
+        new SchedulePolicies(schedules));
     return new RuntimeParts(config, client, clock, registry, new SnapshotMetrics(registry, clock), s3,
         new S3Stores(client, config.namespaces(), s3), projection, snapshotEvents,
         new ResourceEvents(client, clock, node), inventory, new StatusWriter(client),
         new AgentLeases(client, config.operatorNamespace(), clock, config.timing().leaseDuration()),
-        new NodeSyncAnnotations(client, node, config.flavor(), clock));
+        new NodeSyncAnnotations(client, node, config.flavor(), clock), schedules);
+  }
+
+  /** Stops the schedule cache's informers. */
+  @Override
+  public void close() {
+    schedules.close();
   }
 
   String node() {

@@ -2,26 +2,22 @@ package dev.etcdsnapshot.operator.agent;
 
 import dev.etcdsnapshot.engine.SaveResult;
 import dev.etcdsnapshot.engine.SnapshotEngine;
-import dev.etcdsnapshot.engine.SnapshotFailure;
 import dev.etcdsnapshot.model.DeletionPolicy;
 import dev.etcdsnapshot.operator.inventory.ProjectionContext;
-import dev.etcdsnapshot.operator.inventory.SnapshotFileProjection;
 import dev.etcdsnapshot.operator.inventory.SnapshotInventory;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import dev.etcdsnapshot.storage.StorageKind;
-import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes saves through the inventory and keeps the node's objects in sync with its directory: after every save
- * and, via {@link #syncLocal()}, on the sync interval.
+ * Publishes saves through the inventory (one pass: the objects of what the save made and pruned) and, via
+ * {@link #syncLocal()} on the sync interval, keeps the node's objects in sync with its directory.
  */
 public final class InventoryPublisher implements SnapshotPublisher {
 
@@ -30,24 +26,17 @@ public final class InventoryPublisher implements SnapshotPublisher {
   private final String node;
   private final SnapshotEngine engine;
   private final SnapshotInventory inventory;
-  private final SnapshotFileProjection projection;
   private final SnapshotMetrics metrics;
   private final Runnable afterSync;
-
-  public InventoryPublisher(String node, SnapshotEngine engine, SnapshotInventory inventory,
-      SnapshotFileProjection projection, SnapshotMetrics metrics) {
-    this(node, engine, inventory, projection, metrics, () -> { });
-  }
 
   /**
    * @param afterSync runs after each successful sync of the directory (k3s's Node timestamp)
    */
   public InventoryPublisher(String node, SnapshotEngine engine, SnapshotInventory inventory,
-      SnapshotFileProjection projection, SnapshotMetrics metrics, Runnable afterSync) {
+      SnapshotMetrics metrics, Runnable afterSync) {
     this.node = node;
     this.engine = engine;
     this.inventory = inventory;
-    this.projection = projection;
     this.metrics = metrics;
     this.afterSync = afterSync;
   }
@@ -55,19 +44,7 @@ public final class InventoryPublisher implements SnapshotPublisher {
   @Override
   public List<String> published(String saver, SaveResult result, DeletionPolicy policy,
       Optional<S3StoreIdentity> s3) {
-    ProjectionContext context = ProjectionContext.save(saver, s3.orElse(null), null, policy);
-    inventory.recordSave(result, context);
-    List<String> names = new ArrayList<>();
-    for (StoredSnapshot s : result.created()) {
-      names.add(projection.project(s, context).getMetadata().getName());
-    }
-    for (SnapshotFailure f : result.failures()) {
-      if (f.stage() != SnapshotFailure.Stage.RETENTION) {
-        names.add(projection.projectFailure(f, context).getMetadata().getName());
-      }
-    }
-    syncLocal();
-    return names;
+    return inventory.recordSave(result, ProjectionContext.save(saver, s3.orElse(null), null, policy));
   }
 
   /** Mirrors the node's directory into its ETCDSnapshotFile objects; failures are logged and counted. */

@@ -6,7 +6,7 @@ import dev.etcdsnapshot.operator.s3.S3StoreIdentity;
 import java.util.List;
 import java.util.Optional;
 
-/** Publishes what a save did as ETCDSnapshotFile objects (and k3s Events), then syncs the node's objects. */
+/** Publishes what a save did as ETCDSnapshotFile objects (and k3s Events); the directory sync runs on its own interval. */
 public interface SnapshotPublisher {
 
   /**

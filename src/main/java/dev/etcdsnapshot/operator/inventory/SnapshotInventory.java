@@ -95,60 +95,68 @@ public final class SnapshotInventory {
    * Records one save (or retried upload): an object for each snapshot created (an S3 copy replacing the failure
    * record of its earlier failed upload), a failure record for a failed save or upload, a Node Event for a failed
    * retention, and the removal of the objects of the snapshots retention pruned (immediately,
-   * without the failure-record TTL or the S3 grace).
+   * without the failure-record TTL or the S3 grace). This is the whole of what a save does to the objects: the
+   * directory and the stores are mirrored by the syncs on their interval, not after each save.
+   *
+   * @return the names of the objects this save made or brought up to date (snapshots and failure records), in the
+   *     order of the result's snapshots, then its failures
    */
-  public SyncReport recordSave(SaveResult result, ProjectionContext context) {
-    SyncReport report = SyncReport.EMPTY;
+  public List<String> recordSave(SaveResult result, ProjectionContext context) {
+    List<String> names = new ArrayList<>();
     for (StoredSnapshot snapshot : result.created()) {
-      report = report.plus(write(projection.project(snapshot, context)));
+      EtcdSnapshotFile object = projection.project(snapshot, context);
+      writer.create(object);
+      names.add(object.getMetadata().getName());
       if (snapshot.kind() == StorageKind.S3 && context.node() != null) {
-        report = report.plus(removeUploadFailure(snapshot, context));
+        removeUploadFailure(snapshot, context);
       }
     }
     for (SnapshotFailure failure : result.failures()) {
       if (failure.stage() == SnapshotFailure.Stage.RETENTION) {
         events.retentionFailed(context.node(), failure.kind(), failure.cause());
       } else {
-        report = report.plus(write(projection.projectFailure(failure, context)));
+        EtcdSnapshotFile record = projection.projectFailure(failure, context);
+        writer.create(record);
+        names.add(record.getMetadata().getName());
       }
     }
+    removePruned(result.pruned(), context);
+    return names;
+  }
+
+  /** Removes the objects of the snapshots a save's retention pruned. */
+  private void removePruned(List<StoredSnapshot> pruned, ProjectionContext context) {
     List<EtcdSnapshotFile> s3Objects = null;
-    for (StoredSnapshot pruned : result.pruned()) {
+    for (StoredSnapshot snapshot : pruned) {
       List<EtcdSnapshotFile> gone;
-      if (pruned.kind() == StorageKind.S3) {
+      if (snapshot.kind() == StorageKind.S3) {
         // Retention lists S3 without each object's uploader, which is part of the object's name (k3s-compat §2);
         // the location names the object as well (k3s matches by snapshot name, §6.3).
         if (s3Objects == null) {
           s3Objects = writer.list(SnapshotLabels.STORAGE_NODE_S3);
         }
         gone = s3Objects.stream().filter(f -> f.getSpec() != null
-            && pruned.location().equals(f.getSpec().getLocation())
+            && snapshot.location().equals(f.getSpec().getLocation())
             && (context.s3() == null || context.s3().holds(f.getSpec().getS3()))).toList();
       } else {
-        EtcdSnapshotFile file = writer.get(projection.project(pruned, context).getMetadata().getName());
+        EtcdSnapshotFile file = writer.get(projection.project(snapshot, context).getMetadata().getName());
         gone = file == null ? List.of() : List.of(file);
       }
-      for (EtcdSnapshotFile file : gone) {
-        writer.remove(file);
-        report = report.plus(new SyncReport(0, 0, 1, 0, 0));
-      }
+      gone.forEach(writer::remove);
     }
-    return report;
   }
 
   /**
    * A retried upload that succeeded replaces the failure record of the upload that failed (same file, same node):
    * the record says the copy is missing, and it is not any more.
    */
-  private SyncReport removeUploadFailure(StoredSnapshot copy, ProjectionContext context) {
+  private void removeUploadFailure(StoredSnapshot copy, ProjectionContext context) {
     SnapshotFailure failed = new SnapshotFailure(SnapshotFailure.Stage.UPLOAD, StorageKind.S3, copy.fileName(), "",
         copy.createdAt(), "");
     EtcdSnapshotFile record = writer.get(projection.projectFailure(failed, context).getMetadata().getName());
-    if (record == null || record.getStatus() == null || record.getStatus().getError() == null) {
-      return SyncReport.EMPTY;
+    if (record != null && record.getStatus() != null && record.getStatus().getError() != null) {
+      writer.remove(record);
     }
-    writer.remove(record);
-    return new SyncReport(0, 0, 1, 0, 0);
   }
 
   /**

@@ -5,9 +5,9 @@ import dev.etcdsnapshot.model.NodeSnapshotResult;
 import dev.etcdsnapshot.model.RequestPhase;
 import dev.etcdsnapshot.operator.agent.RunOutcome;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
+import dev.etcdsnapshot.operator.cache.ScheduleCache;
 import dev.etcdsnapshot.operator.events.ResourceEvents;
 import dev.etcdsnapshot.operator.status.StatusWriter;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -39,7 +39,7 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
 
   private final String node;
   private final String agent;
-  private final KubernetesClient client;
+  private final ScheduleCache schedules;
   private final SnapshotRunner runner;
   private final StatusWriter writer;
   private final ResourceEvents events;
@@ -53,21 +53,21 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
    * @param agent this pod's identity, recorded with the claim
    * @param clock measures how long a request has waited for a busy node
    */
-  public RequestAgentReconciler(String node, String agent, KubernetesClient client, SnapshotRunner runner,
+  public RequestAgentReconciler(String node, String agent, ScheduleCache schedules, SnapshotRunner runner,
       StatusWriter writer, ResourceEvents events, Clock clock) {
-    this(node, agent, client, runner, writer, events, clock, MAX_BUSY_WAIT);
+    this(node, agent, schedules, runner, writer, events, clock, MAX_BUSY_WAIT);
   }
 
   /**
    * @param maxBusyWait how long a request retries while another snapshot of the node runs, then fails
    */
-  public RequestAgentReconciler(String node, String agent, KubernetesClient client, SnapshotRunner runner,
+  public RequestAgentReconciler(String node, String agent, ScheduleCache schedules, SnapshotRunner runner,
       StatusWriter writer, ResourceEvents events, Clock clock, Duration maxBusyWait) {
     this.clock = clock;
     this.maxBusyWait = maxBusyWait;
     this.node = node;
     this.agent = agent;
-    this.client = client;
+    this.schedules = schedules;
     this.runner = runner;
     this.writer = writer;
     this.events = events;
@@ -81,7 +81,7 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
     }
     RequestSettings settings;
     try {
-      settings = RequestSettings.of(client, request);
+      settings = RequestSettings.of(schedules, request);
     } catch (IllegalArgumentException e) {
       if (RequestSettings.selectsByOwnSpec(request, node)) {
         finish(request, RequestPhase.FAILED, "", List.of(), e.getMessage());

@@ -5,6 +5,7 @@ import dev.etcdsnapshot.model.RequestPhase;
 import dev.etcdsnapshot.operator.events.ResourceEvents;
 import dev.etcdsnapshot.operator.node.AgentLeases;
 import dev.etcdsnapshot.operator.status.StatusWriter;
+import dev.etcdsnapshot.operator.cache.ScheduleCache;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -26,6 +27,7 @@ import java.util.Optional;
 public final class RequestLeaderReconciler implements Reconciler<EtcdSnapshotRequest> {
 
   private final KubernetesClient client;
+  private final ScheduleCache schedules;
   private final Clock clock;
   private final AgentLeases leases;
   private final StatusWriter writer;
@@ -37,9 +39,10 @@ public final class RequestLeaderReconciler implements Reconciler<EtcdSnapshotReq
    * @param agentGrace how long after its creation a request waits for agents that have no Lease yet
    * @param recheck how often an unfinished request is looked at again, to notice agents that went away
    */
-  public RequestLeaderReconciler(KubernetesClient client, Clock clock, AgentLeases leases, StatusWriter writer,
-      ResourceEvents events, Duration agentGrace, Duration recheck) {
+  public RequestLeaderReconciler(KubernetesClient client, ScheduleCache schedules, Clock clock, AgentLeases leases,
+      StatusWriter writer, ResourceEvents events, Duration agentGrace, Duration recheck) {
     this.client = client;
+    this.schedules = schedules;
     this.clock = clock;
     this.leases = leases;
     this.writer = writer;
@@ -56,7 +59,7 @@ public final class RequestLeaderReconciler implements Reconciler<EtcdSnapshotReq
     }
     List<String> selected;
     try {
-      selected = RequestSettings.of(client, request).nodes();
+      selected = RequestSettings.of(schedules, request).nodes();
     } catch (IllegalArgumentException e) {
       selected = request.getSpec() == null || request.getSpec().getNodes() == null ? List.of()
           : request.getSpec().getNodes();

@@ -8,7 +8,7 @@ import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.SnapshotS3Spec;
 import dev.etcdsnapshot.model.SnapshotVerification;
 import dev.etcdsnapshot.operator.agent.SnapshotJob;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.etcdsnapshot.operator.cache.ScheduleCache;
 import java.util.List;
 
 /**
@@ -33,11 +33,11 @@ public record RequestSettings(String prefix, boolean compress, List<String> node
   }
 
   /**
-   * Resolves a request's settings.
+   * Resolves a request's settings; the referenced schedule comes from the cache (a miss is confirmed with a GET).
    *
    * @throws IllegalArgumentException naming {@code spec.scheduleRef} when the schedule does not exist
    */
-  public static RequestSettings of(KubernetesClient client, EtcdSnapshotRequest request) {
+  public static RequestSettings of(ScheduleCache schedules, EtcdSnapshotRequest request) {
     EtcdSnapshotRequestSpec spec = request.getSpec() == null ? new EtcdSnapshotRequestSpec() : request.getSpec();
     String prefix = spec.getName() == null ? DEFAULT_PREFIX : spec.getName();
     if (spec.getScheduleRef() == null) {
@@ -45,8 +45,7 @@ public record RequestSettings(String prefix, boolean compress, List<String> node
           DeletionPolicy.RETAIN, SnapshotJob.provesContent(spec.getVerify()));
     }
     String name = spec.getScheduleRef().getName();
-    EtcdSnapshotSchedule schedule = client.resources(EtcdSnapshotSchedule.class)
-        .inNamespace(request.getMetadata().getNamespace()).withName(name).get();
+    EtcdSnapshotSchedule schedule = schedules.find(request.getMetadata().getNamespace(), name).orElse(null);
     if (schedule == null || schedule.getSpec() == null) {
       throw new IllegalArgumentException("spec.scheduleRef: ETCDSnapshotSchedule " + request.getMetadata().getNamespace()
           + "/" + name + " does not exist");

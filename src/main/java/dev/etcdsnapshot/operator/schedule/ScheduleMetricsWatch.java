@@ -3,16 +3,12 @@ package dev.etcdsnapshot.operator.schedule;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
+import dev.etcdsnapshot.operator.cache.ScheduleCache;
 import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,26 +27,24 @@ import java.util.function.Function;
  */
 public final class ScheduleMetricsWatch implements AutoCloseable {
 
-  private final List<SharedIndexInformer<EtcdSnapshotSchedule>> informers;
+  private final ScheduleCache schedules;
+  private final Handler handler;
 
-  private ScheduleMetricsWatch(List<SharedIndexInformer<EtcdSnapshotSchedule>> informers) {
-    this.informers = informers;
+  private ScheduleMetricsWatch(ScheduleCache schedules, Handler handler) {
+    this.schedules = schedules;
+    this.handler = handler;
   }
 
-  /** Starts watching the schedules of {@code namespaces} for the agent of {@code node}. */
-  public static ScheduleMetricsWatch start(KubernetesClient client, Collection<String> namespaces, String node,
-      SnapshotMetrics metrics) {
+  /** Starts watching the cached schedules for the agent of {@code node}, those already cached first. */
+  public static ScheduleMetricsWatch start(ScheduleCache schedules, String node, SnapshotMetrics metrics) {
     Handler handler = new Handler(node, metrics);
-    List<SharedIndexInformer<EtcdSnapshotSchedule>> informers = new ArrayList<>();
-    for (String ns : namespaces) {
-      informers.add(client.resources(EtcdSnapshotSchedule.class).inNamespace(ns).inform(handler, 0));
-    }
-    return new ScheduleMetricsWatch(informers);
+    schedules.addHandler(handler);
+    return new ScheduleMetricsWatch(schedules, handler);
   }
 
   @Override
   public void close() {
-    informers.forEach(SharedIndexInformer::close);
+    schedules.removeHandler(handler);
   }
 
   /** Maps one schedule's state to its series. */

@@ -81,11 +81,14 @@ class SnapshotInventoryTest {
   void saveCreatesObjectsWithCreatedEvents() {
     StoredSnapshot file = local("save-a", "etcd-snapshot-save-a-1700000000");
     StoredSnapshot object = s3("save-a", "etcd-snapshot-save-a-1700000000");
-    SyncReport report = inventory.recordSave(new SaveResult(file.fileName(), List.of(file, object), List.of(), List.of()),
+    List<String> names = inventory.recordSave(
+        new SaveResult(file.fileName(), List.of(file, object), List.of(), List.of()),
         ProjectionContext.save("save-a", store, "abcdefabcdef", DeletionPolicy.RETAIN));
 
-    assertThat(report.created()).isEqualTo(2);
     EtcdSnapshotFile local = objects("save-a").get(0);
+    EtcdSnapshotFile remote = objects("s3").stream()
+        .filter(f -> f.getSpec().getSnapshotName().contains("save-a")).findFirst().orElseThrow();
+    assertThat(names).containsExactly(local.getMetadata().getName(), remote.getMetadata().getName());
     assertThat(local.getMetadata().getAnnotations()).containsEntry("etcd.k3s.cattle.io/snapshot-token-hash", "abcdefabcdef");
     assertThat(local.getStatus().getReadyToUse()).isTrue();
     assertThat(local.getStatus().getSize().toString()).isEqualTo("1k");
