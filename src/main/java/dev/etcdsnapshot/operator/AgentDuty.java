@@ -52,6 +52,7 @@ final class AgentDuty implements AutoCloseable {
   private final ScheduledExecutorService syncLoop;
   private SnapshotFileWatch localFiles;
   private ScheduleMetricsWatch scheduleMetrics;
+  private final SnapshotRunner runner;
 
   /** Wires the duty and registers its reconcilers; the agent Lease is renewed from here on. */
   AgentDuty(RuntimeParts p, SnapshotSource source) throws IOException {
@@ -70,7 +71,7 @@ final class AgentDuty implements AutoCloseable {
     // A zipped snapshot is inflated into /tmp, the chart's 256Mi emptyDir: stay below it rather than be evicted.
     ContentCheck contentCheck = source instanceof MemberKvHash member ? ContentCheck.of(local, member,
         new ContentVerifier(p.clock(), Path.of(System.getProperty("java.io.tmpdir")), MAX_INFLATED_BYTES)) : null;
-    SnapshotRunner runner = new SnapshotRunner(node, engine, p.s3(), publisher, p.metrics(), facts::next,
+    runner = new SnapshotRunner(node, engine, p.s3(), publisher, p.metrics(), facts::next,
         inFlight, contentCheck, new ContentProofRecorder(p.client(), p.snapshotEvents()));
     var timing = config.timing();
     heartbeat = AgentHeartbeat.start(p.leases(), node, config.identity(), timing.leaseRenew());
@@ -127,6 +128,7 @@ final class AgentDuty implements AutoCloseable {
   public void close() {
     syncLoop.shutdownNow();
     heartbeat.close();
+    runner.close();
     if (localFiles != null) {
       localFiles.close();
     }

@@ -27,6 +27,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -36,8 +44,17 @@ import org.slf4j.LoggerFactory;
  * The agent's one way to take a snapshot: reads the S3 configuration afresh, asks the engine to save (one save per
  * node at a time — the engine refuses a second), records metrics and hands the result to the publisher. A bad S3
  * configuration does not stop the local snapshot: it is reported in the outcome.
+ *
+ * <p>Reconcilers {@link #start} runs on the runner's own threads, never their own: a save of minutes then holds no
+ * thread the reconciles of other resources need, and its outcome comes back through the returned future.
  */
-public final class SnapshotRunner {
+public final class SnapshotRunner implements AutoCloseable {
+
+  /**
+   * Runs in flight at once: one saves, the others find the node busy at once and say so. Beyond this a run is
+   * refused as busy too, so a burst of requests cannot start threads without bound.
+   */
+  static final int MAX_RUNS = 4;
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotRunner.class);
 
@@ -50,6 +67,7 @@ public final class SnapshotRunner {
   private final InFlight inFlight;
   private final ContentCheck contentCheck;
   private final ContentProofRecorder proofRecorder;
+  private final ThreadPoolExecutor threads;
 
   /**
    * @param context the per-save extras (cluster id, extra metadata); read before each save
@@ -69,6 +87,17 @@ public final class SnapshotRunner {
     this.publisher = publisher;
     this.metrics = metrics;
     this.context = context;
+    this.threads = new ThreadPoolExecutor(0, MAX_RUNS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        new ThreadFactory() {
+          private final AtomicInteger count = new AtomicInteger();
+
+          @Override
+          public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "snapshot-run-" + node + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          }
+        });
   }
 
   /** The node this runner saves. */
@@ -85,7 +114,32 @@ public final class SnapshotRunner {
    */
   public record SaveContext(String clusterId, String tokenHash, Map<String, String> extraMetadata) {}
 
-  /** Takes one snapshot for the job; skipped when the operator is shutting down. */
+  /**
+   * Takes one snapshot for the job on one of the runner's threads. The future always completes normally: an
+   * unexpected error is a Failed outcome, more runs than {@link #MAX_RUNS} a Skipped one (the node is busy).
+   */
+  public CompletableFuture<RunOutcome> start(SnapshotJob job) {
+    try {
+      return CompletableFuture.supplyAsync(() -> run(job), threads).exceptionally(e -> {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        LOG.warn("A snapshot run on node {} failed unexpectedly", node, cause);
+        return new RunOutcome(RunOutcome.Kind.FAILED, "", List.of(), "the snapshot run on node " + node
+            + " failed unexpectedly (" + cause.getClass().getSimpleName() + "); the agent's log has the details",
+            Optional.empty());
+      });
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(new RunOutcome(RunOutcome.Kind.SKIPPED, "", List.of(),
+          "a snapshot of node " + node + " is already running", Optional.empty()));
+    }
+  }
+
+  /** Refuses new runs; those running end on their own (shutdown interrupts them through {@link InFlight}). */
+  @Override
+  public void close() {
+    threads.shutdown();
+  }
+
+  /** Takes one snapshot for the job on this thread; skipped when the operator is shutting down. */
   public RunOutcome run(SnapshotJob job) {
     return inFlight.run(() -> runNow(job)).orElseGet(() -> new RunOutcome(RunOutcome.Kind.SKIPPED, "", List.of(),
         "the operator on node " + node + " is shutting down", Optional.empty()));

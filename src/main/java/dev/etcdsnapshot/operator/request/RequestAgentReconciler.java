@@ -9,8 +9,12 @@ import dev.etcdsnapshot.operator.cache.ScheduleCache;
 import dev.etcdsnapshot.operator.events.ResourceEvents;
 import dev.etcdsnapshot.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,13 +24,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's side of a request, for its own node: reacts to the request's creation (an informer event, not a
- * poll), claims the node's result entry, takes one snapshot and writes the node's result. A request already
+ * poll), claims the node's result entry, takes one snapshot (on the runner's threads: the reconcile returns, and
+ * the run's end brings the request back) and writes the node's result. A request already
  * finished, or whose entry for this node exists, is left alone, so applying it again changes nothing.
  */
 public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequest> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestAgentReconciler.class);
 
   /** How soon to retry when another snapshot of the node is running. */
   static final Duration BUSY_RETRY = Duration.ofSeconds(2);
@@ -48,6 +57,11 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
   private final Set<String> runningHere = ConcurrentHashMap.newKeySet();
   /** When each request of this process first found the node busy, by uid; dropped when it runs. */
   private final Map<String, Instant> busySince = new ConcurrentHashMap<>();
+  /** Runs that ended, by uid, until the reconcile their end triggers records them. */
+  private final Map<String, Ended> ended = new ConcurrentHashMap<>();
+  /** Brings a request back to the reconciler when its run ends. */
+  private final SimpleInboundEventSource<EtcdSnapshotRequest> runsEnded =
+      new SimpleInboundEventSource<>("snapshot-runs-ended");
 
   /**
    * @param agent this pod's identity, recorded with the claim
@@ -74,10 +88,28 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
   }
 
   @Override
+  public List<EventSource<?, EtcdSnapshotRequest>> prepareEventSources(EventSourceContext<EtcdSnapshotRequest> ctx) {
+    return List.of(runsEnded);
+  }
+
+  @Override
   public UpdateControl<EtcdSnapshotRequest> reconcile(EtcdSnapshotRequest request,
       Context<EtcdSnapshotRequest> context) {
+    String uid = request.getMetadata().getUid();
     if (RequestResults.finished(request)) {
+      ended.remove(uid);
       return UpdateControl.noUpdate();
+    }
+    Ended run = ended.remove(uid);
+    if (run != null) {
+      try {
+        return record(request, run.outcome(), run.proofAsked());
+      } finally {
+        runningHere.remove(uid);
+      }
+    }
+    if (runningHere.contains(uid)) {
+      return UpdateControl.noUpdate(); // its end brings the request back
     }
     RequestSettings settings;
     try {
@@ -103,49 +135,67 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
     if (claimed.isEmpty()) {
       return UpdateControl.noUpdate();
     }
-    return run(claimed.get(), settings);
+    start(claimed.get(), settings);
+    return UpdateControl.noUpdate();
   }
 
-  private UpdateControl<EtcdSnapshotRequest> run(EtcdSnapshotRequest request, RequestSettings settings) {
+  /** A run's outcome, and whether its request asked for the content proof (how a missing proof is worded). */
+  private record Ended(RunOutcome outcome, boolean proofAsked) {}
+
+  /**
+   * Starts the run on the runner's threads; its end holds the outcome and brings the request back, whose reconcile
+   * records it.
+   */
+  private void start(EtcdSnapshotRequest request, RequestSettings settings) {
     String uid = request.getMetadata().getUid();
     runningHere.add(uid);
-    try {
-      RunOutcome outcome = runner.run(settings.job(request.getMetadata().getNamespace()));
-      switch (outcome.kind()) {
-        case SKIPPED -> {
-          Instant now = clock.instant();
-          Instant since = busySince.computeIfAbsent(uid, k -> now);
-          if (Duration.between(since, now).compareTo(maxBusyWait) < 0) {
-            finish(request, RequestPhase.PENDING, "", List.of(), outcome.message() + "; retrying");
-            return UpdateControl.<EtcdSnapshotRequest>noUpdate().rescheduleAfter(BUSY_RETRY);
-          }
-          busySince.remove(uid);
-          String why = outcome.message() + "; gave up after retrying for " + maxBusyWait
-              + " (the most a request waits for another snapshot of the node to end); create a new request to retry";
-          finish(request, RequestPhase.FAILED, "", List.of(), why);
-          events.warning(request, ResourceEvents.SNAPSHOT_FAILED, "Snapshot on node " + node + " failed: " + why);
-          return UpdateControl.noUpdate();
-        }
-        case SUCCEEDED -> {
-          busySince.remove(uid);
-          finish(request, RequestPhase.SUCCEEDED, outcome.fileName(), outcome.objectNames(), "",
-              RequestResults.describeProof(outcome.proof(), settings.proveContent()));
-          events.normal(request, ResourceEvents.SNAPSHOT_TAKEN,
-              "Snapshot " + outcome.fileName() + " taken on node " + node);
-        }
-        default -> {
-          busySince.remove(uid);
-          finish(request, RequestPhase.FAILED, outcome.fileName(), outcome.objectNames(), outcome.message(),
-              outcome.proof().map(p -> RequestResults.describeProof(outcome.proof(), true)).orElse(null));
-          events.warning(request, ResourceEvents.SNAPSHOT_FAILED,
-              "Snapshot on node " + node + " failed: " + outcome.message());
-        }
+    runner.start(settings.job(request.getMetadata().getNamespace())).thenAccept(outcome -> {
+      ended.put(uid, new Ended(outcome, settings.proveContent()));
+      try {
+        runsEnded.propagateEvent(ResourceID.fromResource(request));
+      } catch (RuntimeException e) {
+        // The reconciler is stopping: nothing records the outcome, as when the process ends during a run.
+        LOG.debug("No reconcile for the end of request {}: {}", request.getMetadata().getName(), e.toString());
       }
-      outcome.s3Problem().ifPresent(p -> events.warning(request, ResourceEvents.S3_SECRET_INVALID, p));
-      return UpdateControl.noUpdate();
-    } finally {
-      runningHere.remove(uid);
+    });
+  }
+
+  /** Records a run's outcome in the request's result; a busy node is retried, for at most the busy bound. */
+  private UpdateControl<EtcdSnapshotRequest> record(EtcdSnapshotRequest request, RunOutcome outcome,
+      boolean proofAsked) {
+    String uid = request.getMetadata().getUid();
+    switch (outcome.kind()) {
+      case SKIPPED -> {
+        Instant now = clock.instant();
+        Instant since = busySince.computeIfAbsent(uid, k -> now);
+        if (Duration.between(since, now).compareTo(maxBusyWait) < 0) {
+          finish(request, RequestPhase.PENDING, "", List.of(), outcome.message() + "; retrying");
+          return UpdateControl.<EtcdSnapshotRequest>noUpdate().rescheduleAfter(BUSY_RETRY);
+        }
+        busySince.remove(uid);
+        String why = outcome.message() + "; gave up after retrying for " + maxBusyWait
+            + " (the most a request waits for another snapshot of the node to end); create a new request to retry";
+        finish(request, RequestPhase.FAILED, "", List.of(), why);
+        events.warning(request, ResourceEvents.SNAPSHOT_FAILED, "Snapshot on node " + node + " failed: " + why);
+        return UpdateControl.noUpdate();
+      }
+      case SUCCEEDED -> {
+        busySince.remove(uid);
+        finish(request, RequestPhase.SUCCEEDED, outcome.fileName(), outcome.objectNames(), "",
+            RequestResults.describeProof(outcome.proof(), proofAsked));
+        events.normal(request, ResourceEvents.SNAPSHOT_TAKEN,
+            "Snapshot " + outcome.fileName() + " taken on node " + node);
+      }
+      default -> {
+        busySince.remove(uid);
+        finish(request, RequestPhase.FAILED, outcome.fileName(), outcome.objectNames(), outcome.message(),
+            outcome.proof().map(p -> RequestResults.describeProof(outcome.proof(), true)).orElse(null));
+        events.warning(request, ResourceEvents.SNAPSHOT_FAILED,
+            "Snapshot on node " + node + " failed: " + outcome.message());
+      }
     }
+    outcome.s3Problem().ifPresent(p -> events.warning(request, ResourceEvents.S3_SECRET_INVALID, p));
+    return UpdateControl.noUpdate();
   }
 
   private Optional<EtcdSnapshotRequest> claim(EtcdSnapshotRequest request) {

@@ -3,7 +3,6 @@ package dev.etcdsnapshot.operator.schedule;
 import dev.etcdsnapshot.engine.SnapshotTrigger;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
-import dev.etcdsnapshot.operator.agent.RunOutcome;
 import dev.etcdsnapshot.operator.agent.SnapshotJob;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
 import dev.etcdsnapshot.operator.agent.UploadRetrier;
@@ -18,10 +17,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's side of a schedule, for its own node: when a slot is due and the node is selected, claim the slot in
  * the schedule's status (optimistic concurrency: one claimant per node and slot, across restarts and pods), take
- * the snapshot, record the outcome, and come back at the next slot. Also keeps the Ready condition in step with the
+ * the snapshot (on the runner's threads, not the reconciler's), record the outcome when the run's end brings the
+ * schedule back, and come back at the next slot. Also keeps the Ready condition in step with the
  * spec and the S3 Secret, which it watches: a Secret change re-validates every schedule naming it at once.
  *
  * <p>A run whose agent died leaves the node's entry {@code Running}; it is marked Failed when this pod claimed it
@@ -56,6 +59,9 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   private final ResourceEvents events;
   private final ScheduleUploads uploads;
   private final java.util.Set<String> kubeSystemSecrets;
+  /** Brings a schedule back to the reconciler when one of its runs ends, to write the outcome. */
+  private final SimpleInboundEventSource<EtcdSnapshotSchedule> runsEnded =
+      new SimpleInboundEventSource<>("snapshot-runs-ended");
 
   /**
    * @param agent this pod's identity, recorded with every claim
@@ -83,7 +89,10 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
 
   @Override
   public List<EventSource<?, EtcdSnapshotSchedule>> prepareEventSources(EventSourceContext<EtcdSnapshotSchedule> ctx) {
-    return S3SecretEventSource.forSchedules(ctx, kubeSystemSecrets);
+    List<EventSource<?, EtcdSnapshotSchedule>> sources =
+        new ArrayList<>(S3SecretEventSource.forSchedules(ctx, kubeSystemSecrets));
+    sources.add(runsEnded);
+    return sources;
   }
 
   @Override
@@ -101,6 +110,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     if (current.isEmpty()) {
       return UpdateControl.noUpdate();
     }
+    boolean runEnded = lifecycle.hasUnrecorded(current.get());
     Optional<EtcdSnapshotSchedule> recorded = recordUnrecorded(current.get());
     if (recorded.isEmpty()) {
       return UpdateControl.noUpdate();
@@ -112,9 +122,12 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     if (lifecycle.selects(spec)) {
       EtcdSnapshotSchedule latest = schedule;
       plan.missed().ifPresent(slot -> missed(latest, slot));
-      boolean ran = plan.due().map(slot -> runSlot(latest, spec, slot)).orElse(false);
-      // Failed uploads are retried whether or not the schedule is suspended: the snapshots exist already.
-      uploadCheck = uploads.check(latest, job(latest, spec), ran, Boolean.TRUE.equals(spec.getSuspend()));
+      plan.due().ifPresent(slot -> runSlot(latest, spec, slot));
+      // Failed uploads are retried whether or not the schedule is suspended: the snapshots exist already. Not
+      // while a run of the schedule goes on: its end brings the schedule back, and storage is looked at then.
+      if (!lifecycle.isRunning(latest)) {
+        uploadCheck = uploads.check(latest, job(latest, spec), runEnded, Boolean.TRUE.equals(spec.getSuspend()));
+      }
     }
     Duration wait = plan.waitFrom(clock.instant(), maxWait);
     if (uploadCheck.isPresent()) {
@@ -207,14 +220,26 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     }
   }
 
-  /** Runs the slot if this node wins its claim; true when it ran. */
-  private boolean runSlot(EtcdSnapshotSchedule schedule, EtcdSnapshotScheduleSpec spec, Instant slot) {
+  /**
+   * Starts the slot's run if this node wins its claim, on the runner's threads: its outcome is held by the
+   * lifecycle when it ends and written by the reconcile its end triggers.
+   */
+  private void runSlot(EtcdSnapshotSchedule schedule, EtcdSnapshotScheduleSpec spec, Instant slot) {
     Optional<EtcdSnapshotSchedule> claimed = claim(schedule, slot, ScheduleNodeEntries.RUNNING);
-    if (claimed.isPresent()) {
-      RunOutcome outcome = runner.run(job(claimed.get(), spec));
-      record(claimed.get(), lifecycle.finished(claimed.get(), slot, outcome));
+    if (claimed.isEmpty()) {
+      return;
     }
-    return claimed.isPresent();
+    EtcdSnapshotSchedule run = claimed.get();
+    lifecycle.started(run, slot);
+    runner.start(job(run, spec)).thenAccept(outcome -> {
+      lifecycle.finished(run, slot, outcome);
+      try {
+        runsEnded.propagateEvent(ResourceID.fromResource(run));
+      } catch (RuntimeException e) {
+        // The reconciler is stopping: the outcome stays held and is written at the next look, if there is one.
+        LOG.debug("No reconcile for the end of slot {} of {}: {}", slot, run.getMetadata().getName(), e.toString());
+      }
+    });
   }
 
   /** Claims the slot; empty when another writer claimed it first (or the schedule is gone). */

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -39,6 +40,8 @@ public final class ScheduleLifecycle {
    * meanwhile stays (one small record; the schedule is never reconciled again to drop it).
    */
   private final Map<String, Finished> unrecorded = new ConcurrentHashMap<>();
+  /** Runs of this process still going, by {@link #runKey}: their {@code Running} entry is not a lost run. */
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
 
   /**
    * @param node the node this agent serves
@@ -75,8 +78,9 @@ public final class ScheduleLifecycle {
   public LostRun lostRun(EtcdSnapshotSchedule schedule, BooleanSupplier claimantGone) {
     Optional<ScheduleNodeStatus> entry = ScheduleNodeEntries.entry(schedule, node);
     if (entry.isEmpty() || !ScheduleNodeEntries.RUNNING.equals(entry.get().getPhase())
-        || unrecorded.containsKey(runKey(schedule, entry.get().getLastScheduleTime()))) {
-      return LostRun.NONE; // a run of this process whose outcome is still to be written is not lost
+        || unrecorded.containsKey(runKey(schedule, entry.get().getLastScheduleTime()))
+        || running.contains(runKey(schedule, entry.get().getLastScheduleTime()))) {
+      return LostRun.NONE; // a run of this process still going, or whose outcome is still to be written, is not lost
     }
     String claimant = entry.get().getAgent();
     if (agent.equals(claimant)) {
@@ -117,10 +121,22 @@ public final class ScheduleLifecycle {
     return won;
   }
 
-  /** Holds a run's outcome until {@link #recorded} says it is in the status. */
+  /** A run of the claimed {@code slot} started in this process. */
+  public void started(EtcdSnapshotSchedule schedule, Instant slot) {
+    running.add(runKey(schedule, slot.toString()));
+  }
+
+  /** Whether a run of this process is going for the schedule. */
+  public boolean isRunning(EtcdSnapshotSchedule schedule) {
+    String prefix = schedule.getMetadata().getUid() + "/";
+    return running.stream().anyMatch(k -> k.startsWith(prefix));
+  }
+
+  /** The run ended: its outcome is held until {@link #recorded} says it is in the status. */
   public Finished finished(EtcdSnapshotSchedule schedule, Instant slot, RunOutcome outcome) {
     Finished done = new Finished(runKey(schedule, slot.toString()), slot, outcome, clock.instant());
     unrecorded.put(done.key(), done);
+    running.remove(done.key());
     return done;
   }
 

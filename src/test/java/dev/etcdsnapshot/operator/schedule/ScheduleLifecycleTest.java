@@ -106,6 +106,26 @@ class ScheduleLifecycleTest {
   }
 
   @Test
+  void anOwnRunStillGoingIsNotLostAndItsOutcomeIsHeldOnceItEnds() {
+    EtcdSnapshotSchedule s = schedule(false);
+    ScheduleLifecycle life = at(SLOT.plusSeconds(600), "pod-1");
+    life.claim(s, SLOT, ScheduleNodeEntries.RUNNING);
+    life.started(s, SLOT);
+    assertThat(life.isRunning(s)).isTrue();
+    assertThat(life.lostRun(s, () -> true).failWhy())
+        .as("a save that runs for minutes on the runner's threads is not a lost run").isEmpty();
+    assertThat(life.hasUnrecorded(s)).isFalse();
+
+    ScheduleLifecycle.Finished done = life.finished(s, SLOT, ok());
+    assertThat(life.isRunning(s)).isFalse();
+    assertThat(life.unrecorded(s)).containsExactly(done);
+    assertThat(life.lostRun(s, () -> true).failWhy()).as("its outcome is held").isEmpty();
+    life.recorded(done);
+    assertThat(life.lostRun(s, () -> true).failWhy())
+        .as("neither running nor held: the entry is this pod's lost run").isPresent();
+  }
+
+  @Test
   void heldOutcomesAreReplayedOldestFirstUntilRecorded() {
     EtcdSnapshotSchedule s = schedule(false);
     ScheduleLifecycle life = at(SLOT.plusSeconds(3600), "pod-1");
