@@ -5,6 +5,7 @@ import dev.etcdsnapshot.engine.SnapshotSource;
 import dev.etcdsnapshot.engine.etcd.EtcdSnapshotSource;
 import dev.etcdsnapshot.operator.metrics.OperatorHttpServer;
 import dev.etcdsnapshot.operator.reverify.Reverification;
+import dev.etcdsnapshot.operator.schedule.ScheduleReverifications;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -102,7 +103,8 @@ public final class OperatorRuntime implements AutoCloseable {
     // Stored copies are re-checked on timers of their own: the agent its node's files, the leader the S3 objects.
     Reverification reverification = Reverification.start(client, config.flavor(), agent.local(), parts.s3Stores(),
         Path.of(System.getProperty("java.io.tmpdir")), AgentDuty.MAX_INFLATED_BYTES, parts.snapshotEvents(),
-        parts.metrics(), clock, config.reverifyInterval(), leader::leading);
+        parts.metrics(), clock, config.reverifyInterval(), leader::leading,
+        new ScheduleReverifications(parts.schedules(), parts.writer(), clock));
     OperatorHttpServer http = OperatorHttpServer.start(new InetSocketAddress(config.metricsPort()), registry,
         agent::healthy);
     LOG.info("Operator started on node {} (pod {}), watching namespaces {}; metrics on port {}", config.nodeName(),

@@ -2,6 +2,7 @@ package dev.etcdsnapshot.operator.agent;
 
 import dev.etcdsnapshot.model.DeletionPolicy;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
+import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.operator.cache.ScheduleCache;
 import dev.etcdsnapshot.operator.inventory.DeletionPolicyLookup;
 import dev.etcdsnapshot.storage.StoredSnapshot;
@@ -21,13 +22,7 @@ public final class SchedulePolicies implements DeletionPolicyLookup {
 
   @Override
   public DeletionPolicy policyFor(StoredSnapshot snapshot) {
-    for (EtcdSnapshotSchedule s : schedules.all()) {
-      var spec = s.getSpec();
-      String prefix = spec == null || spec.getName() == null ? "etcd-snapshot" : spec.getName();
-      if (snapshot.fileName().startsWith(prefix + "-") && spec != null && spec.getDeletionPolicy() != null) {
-        return spec.getDeletionPolicy();
-      }
-    }
-    return DeletionPolicy.RETAIN;
+    return schedules.madeBy(snapshot.fileName()).map(EtcdSnapshotSchedule::getSpec)
+        .map(EtcdSnapshotScheduleSpec::getDeletionPolicy).orElse(DeletionPolicy.RETAIN);
   }
 }

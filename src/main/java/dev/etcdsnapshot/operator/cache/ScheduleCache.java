@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 public final class ScheduleCache implements AutoCloseable {
 
+  /** The file name prefix of a schedule without {@code spec.name}. */
+  public static final String DEFAULT_PREFIX = "etcd-snapshot";
+
   private final KubernetesClient client;
   private final List<SharedIndexInformer<EtcdSnapshotSchedule>> informers;
 
@@ -53,6 +56,30 @@ public final class ScheduleCache implements AutoCloseable {
     }
     return Optional.ofNullable(client.resources(EtcdSnapshotSchedule.class).inNamespace(namespace).withName(name)
         .get());
+  }
+
+  /**
+   * The cached schedule whose file name prefix ({@code spec.name}, default {@code etcd-snapshot}) the file carries
+   * ({@code <prefix>-<node>-<time>}); of several, the longest prefix, so {@code etcd-snapshot-daily-...} belongs to
+   * the schedule named {@code etcd-snapshot-daily}, not to a default-named one.
+   */
+  public Optional<EtcdSnapshotSchedule> madeBy(String fileName) {
+    EtcdSnapshotSchedule best = null;
+    int bestLength = -1;
+    for (EtcdSnapshotSchedule s : all()) {
+      String prefix = prefix(s);
+      if (fileName.startsWith(prefix + "-") && prefix.length() > bestLength) {
+        best = s;
+        bestLength = prefix.length();
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** The file name prefix of a schedule's snapshots. */
+  public static String prefix(EtcdSnapshotSchedule schedule) {
+    var spec = schedule.getSpec();
+    return spec == null || spec.getName() == null ? DEFAULT_PREFIX : spec.getName();
   }
 
   /** Every cached schedule of the watched namespaces. */

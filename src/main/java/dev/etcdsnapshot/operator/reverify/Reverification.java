@@ -40,13 +40,13 @@ public final class Reverification implements AutoCloseable {
    */
   public static Reverification start(KubernetesClient client, Flavor flavor, LocalSnapshotStore local,
       S3Stores s3, Path tempDir, long tempBytes, SnapshotEvents events, SnapshotMetrics metrics, Clock clock,
-      Duration interval, BooleanSupplier leading) {
+      Duration interval, BooleanSupplier leading, VerdictListener listener) {
     String node = local.nodeName();
     Runnable agentRound = new ReverifyRound(client, flavor, node, new LocalCopies(local),
-        new StoredCopyVerifier(tempDir, tempBytes), events, metrics, clock, interval, MAX_PER_ROUND);
+        new StoredCopyVerifier(tempDir, tempBytes), events, metrics, clock, interval, MAX_PER_ROUND, listener);
     Runnable leaderRound = new ReverifyRound(client, flavor, SnapshotLabels.STORAGE_NODE_S3,
         new S3Copies(s3, tempDir, tempBytes / 2), new StoredCopyVerifier(tempDir, tempBytes / 2), events, metrics,
-        clock, interval, MAX_PER_ROUND);
+        clock, interval, MAX_PER_ROUND, listener);
     List<ScheduledExecutorService> timers = new ArrayList<>();
     timer("reverify-local-" + node, agentRound, () -> true, interval, timers);
     timer("reverify-s3-" + node, leaderRound, leading, interval, timers);

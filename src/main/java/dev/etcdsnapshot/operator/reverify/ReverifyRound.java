@@ -42,12 +42,22 @@ public final class ReverifyRound implements Runnable {
   private final Clock clock;
   private final Duration interval;
   private final int maxPerRound;
+  private final VerdictListener listener;
   /** When each copy was last looked at by this process, so a copy that cannot be proven does not head every round. */
   private final Map<String, Instant> lastTried = new ConcurrentHashMap<>();
 
   public ReverifyRound(KubernetesClient client, Flavor flavor, String storageNode, CopyReader reader,
       StoredCopyVerifier verifier, SnapshotEvents events, SnapshotMetrics metrics, Clock clock, Duration interval,
       int maxPerRound) {
+    this(client, flavor, storageNode, reader, verifier, events, metrics, clock, interval, maxPerRound,
+        VerdictListener.NONE);
+  }
+
+  /** As above, telling {@code listener} (the schedules' Verified condition) of each verdict. */
+  public ReverifyRound(KubernetesClient client, Flavor flavor, String storageNode, CopyReader reader,
+      StoredCopyVerifier verifier, SnapshotEvents events, SnapshotMetrics metrics, Clock clock, Duration interval,
+      int maxPerRound, VerdictListener listener) {
+    this.listener = listener;
     this.client = client;
     this.flavor = flavor;
     this.storageNode = storageNode;
@@ -123,6 +133,11 @@ public final class ReverifyRound implements Runnable {
       metrics.recordReverifyFailure(data.kind());
     } else if (verdict.contentVerified() && file.getSpec().getNodeName() != null) {
       metrics.seedLastVerified(file.getSpec().getNodeName(), now);
+    }
+    try {
+      listener.verdict(data.fileName(), data.kind(), verdict);
+    } catch (RuntimeException e) {
+      LOG.warn("Recording the re-verification of {} beyond its object failed: {}", data.fileName(), e.getMessage());
     }
   }
 

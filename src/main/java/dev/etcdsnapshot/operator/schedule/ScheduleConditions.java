@@ -6,10 +6,12 @@ import dev.etcdsnapshot.model.EtcdSnapshotScheduleStatus;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
 import dev.etcdsnapshot.operator.agent.RunOutcome;
 import dev.etcdsnapshot.operator.events.ResourceEvents;
+import dev.etcdsnapshot.operator.reverify.ReverifyVerdict;
 import dev.etcdsnapshot.operator.s3.S3Access;
 import dev.etcdsnapshot.operator.s3.S3ConfigException;
 import dev.etcdsnapshot.operator.status.Conditions;
 import dev.etcdsnapshot.operator.status.StatusWriter;
+import dev.etcdsnapshot.storage.StorageKind;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Clock;
 import java.time.Instant;
@@ -132,6 +134,36 @@ final class ScheduleConditions {
     Optional<List<Condition>> next = Conditions.set(st.getConditions(), VERIFIED, proof.verified(), reason,
         "Snapshot " + outcome.fileName() + " on node " + node + ": " + proof.message(),
         s.getMetadata().getGeneration(), now);
+    next.ifPresent(st::setConditions);
+    return next.isPresent();
+  }
+
+  /** The reason of a {@code Verified=False} that a re-verification of a stored copy set. */
+  static final String STORED_COPY_FAILED = "StoredCopyFailed";
+
+  /**
+   * The {@code Verified} condition after a re-verification of one of the schedule's stored copies: a failure
+   * (mismatch, unreadable) sets it False with reason {@value #STORED_COPY_FAILED}, naming the copy; a later
+   * content proof of that same copy sets it True again. Any other success leaves it alone, so a passing old copy
+   * never hides a failed save or another copy's failure.
+   */
+  static boolean setReverified(EtcdSnapshotSchedule s, String fileName, StorageKind kind, ReverifyVerdict verdict,
+      Instant now) {
+    String copy = "Stored copy " + fileName + " (" + kind.prefix() + ")";
+    EtcdSnapshotScheduleStatus st = status(s);
+    Optional<List<Condition>> next;
+    if (verdict.failed()) {
+      next = Conditions.set(st.getConditions(), VERIFIED, false, STORED_COPY_FAILED,
+          copy + " failed re-verification: " + verdict.message() + " (the copy is kept)",
+          s.getMetadata().getGeneration(), now);
+    } else if (verdict.contentVerified() && Conditions.find(st.getConditions(), VERIFIED)
+        .filter(c -> STORED_COPY_FAILED.equals(c.getReason()) && c.getMessage() != null
+            && c.getMessage().startsWith(copy + " ")).isPresent()) {
+      next = Conditions.set(st.getConditions(), VERIFIED, true, "ContentVerified",
+          copy + " re-verified: " + verdict.message(), s.getMetadata().getGeneration(), now);
+    } else {
+      return false;
+    }
     next.ifPresent(st::setConditions);
     return next.isPresent();
   }
