@@ -133,6 +133,18 @@ public final class SnapshotRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs other snapshot work (a schedule's retried uploads) on the runner's threads; empty when all are busy (the
+   * caller tries again at its next look).
+   */
+  public Optional<CompletableFuture<Void>> startOther(Runnable work) {
+    try {
+      return Optional.of(CompletableFuture.runAsync(work, threads));
+    } catch (RejectedExecutionException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Refuses new runs; those running end on their own (shutdown interrupts them through {@link InFlight}). */
   @Override
   public void close() {

@@ -59,9 +59,9 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   private final ResourceEvents events;
   private final ScheduleUploads uploads;
   private final java.util.Set<String> kubeSystemSecrets;
-  /** Brings a schedule back to the reconciler when one of its runs ends, to write the outcome. */
-  private final SimpleInboundEventSource<EtcdSnapshotSchedule> runsEnded =
-      new SimpleInboundEventSource<>("snapshot-runs-ended");
+  /** Brings a schedule back to the reconciler when a run or upload check of its ends, to write what it did. */
+  private final SimpleInboundEventSource<EtcdSnapshotSchedule> workEnded =
+      new SimpleInboundEventSource<>("snapshot-work-ended");
 
   /**
    * @param agent this pod's identity, recorded with every claim
@@ -82,7 +82,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     this.writer = writer;
     this.events = events;
     this.conditions = new ScheduleConditions(clock, writer, s3, events);
-    this.uploads = new ScheduleUploads(node, retrier, writer, metrics);
+    this.uploads = new ScheduleUploads(node, retrier, runner, writer, metrics);
     this.kubeSystemSecrets = s3.kubeSystemSecrets();
     this.lifecycle = new ScheduleLifecycle(node, agent, clock);
   }
@@ -91,7 +91,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   public List<EventSource<?, EtcdSnapshotSchedule>> prepareEventSources(EventSourceContext<EtcdSnapshotSchedule> ctx) {
     List<EventSource<?, EtcdSnapshotSchedule>> sources =
         new ArrayList<>(S3SecretEventSource.forSchedules(ctx, kubeSystemSecrets));
-    sources.add(runsEnded);
+    sources.add(workEnded);
     return sources;
   }
 
@@ -126,7 +126,8 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
       // Failed uploads are retried whether or not the schedule is suspended: the snapshots exist already. Not
       // while a run of the schedule goes on: its end brings the schedule back, and storage is looked at then.
       if (!lifecycle.isRunning(latest)) {
-        uploadCheck = uploads.check(latest, job(latest, spec), runEnded, Boolean.TRUE.equals(spec.getSuspend()));
+        uploadCheck = uploads.check(latest, job(latest, spec), runEnded, Boolean.TRUE.equals(spec.getSuspend()),
+            () -> lookAgain(latest, "its upload check"));
       }
     }
     Duration wait = plan.waitFrom(clock.instant(), maxWait);
@@ -233,13 +234,18 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     lifecycle.started(run, slot);
     runner.start(job(run, spec)).thenAccept(outcome -> {
       lifecycle.finished(run, slot, outcome);
-      try {
-        runsEnded.propagateEvent(ResourceID.fromResource(run));
-      } catch (RuntimeException e) {
-        // The reconciler is stopping: the outcome stays held and is written at the next look, if there is one.
-        LOG.debug("No reconcile for the end of slot {} of {}: {}", slot, run.getMetadata().getName(), e.toString());
-      }
+      lookAgain(run, "slot " + slot);
     });
+  }
+
+  /** Brings the schedule back to the reconciler after work of its that ran on the runner's threads. */
+  private void lookAgain(EtcdSnapshotSchedule schedule, String what) {
+    try {
+      workEnded.propagateEvent(ResourceID.fromResource(schedule));
+    } catch (RuntimeException e) {
+      // The reconciler is stopping: a held outcome stays held and is written at the next look, if there is one.
+      LOG.debug("No reconcile after {} of {}: {}", what, schedule.getMetadata().getName(), e.toString());
+    }
   }
 
   /** Claims the slot; empty when another writer claimed it first (or the schedule is gone). */
