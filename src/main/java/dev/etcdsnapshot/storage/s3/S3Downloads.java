@@ -1,15 +1,18 @@
 package dev.etcdsnapshot.storage.s3;
 
+import dev.etcdsnapshot.storage.PartCheck;
+import dev.etcdsnapshot.storage.SnapshotLayout;
+import dev.etcdsnapshot.storage.local.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import dev.etcdsnapshot.storage.PartCheck;
-import dev.etcdsnapshot.storage.local.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -41,6 +44,27 @@ final class S3Downloads {
       }
       throw failures.io("failed to read " + key + " from bucket " + bucket, e);
     }
+  }
+
+  /**
+   * Downloads the snapshot {@code fileName} of {@code folder} to {@code <dir>/<fileName>} and its metadata
+   * sidecar, if any, beside it as {@link S3SnapshotStore#download} describes; an existing target is refused.
+   */
+  Path snapshot(String folder, String fileName, Path dir, PartCheck check) throws IOException {
+    Path target = SnapshotLayout.localFile(dir, fileName);
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(target.toString(), null, "a snapshot of that name is already there");
+    }
+    toFile(SnapshotLayout.s3Key(folder, fileName), target, SnapshotLayout.partFile(dir, fileName), false, check);
+    Path meta = SnapshotLayout.localMetadataFile(dir, fileName);
+    try {
+      toFileIfExists(SnapshotLayout.s3MetadataKey(folder, fileName), meta,
+          meta.resolveSibling(fileName + SnapshotLayout.PART_SUFFIX));
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(target); // ours: nothing was there before
+      throw e;
+    }
+    return target;
   }
 
   /**

@@ -7,12 +7,14 @@ import dev.etcdsnapshot.storage.StorageKind;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -96,7 +98,7 @@ final class S3Listing {
   private StoredSnapshot snapshot(S3Object o, Facts facts, Map<String, String> extra) {
     String fileName = SnapshotLayout.s3FileName(o.key());
     return new StoredSnapshot(fileName, StorageKind.S3, SnapshotLayout.s3Location(bucket, o.key()), o.size(),
-        S3SnapshotStore.nameTime(fileName).orElse(o.lastModified()), o.lastModified(),
+        nameTime(fileName).orElse(o.lastModified()), o.lastModified(),
         facts == null ? null : facts.nodeName(), facts == null ? null : facts.tokenHash(), extra);
   }
 
@@ -206,4 +208,14 @@ final class S3Listing {
     return s == null || s.isBlank() ? null : s;
   }
 
+  /** The time in a k3s snapshot name ({@code <name>-<node>-<unix seconds>[.zip]}), if it has one. */
+  static Optional<Instant> nameTime(String fileName) {
+    String base = fileName.endsWith(SnapshotLayout.ZIP_SUFFIX)
+        ? fileName.substring(0, fileName.length() - SnapshotLayout.ZIP_SUFFIX.length()) : fileName;
+    try {
+      return Optional.of(Instant.ofEpochSecond(Long.parseLong(base.substring(base.lastIndexOf('-') + 1))));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
 }

@@ -11,30 +11,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.hc.client5.http.DnsResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -63,7 +54,7 @@ public final class S3SnapshotStore implements SnapshotStore {
   private final S3ReadBack readBack;
   private volatile boolean bucketChecked;
 
-  private S3SnapshotStore(Builder b) {
+  S3SnapshotStore(S3StoreBuilder b) {
     this.settings = b.settings;
     this.metadataPrefix = b.metadataPrefix;
     this.failures = new S3Failures(settings);
@@ -83,8 +74,8 @@ public final class S3SnapshotStore implements SnapshotStore {
     return builder(settings).build();
   }
 
-  public static Builder builder(S3Settings settings) {
-    return new Builder(settings);
+  public static S3StoreBuilder builder(S3Settings settings) {
+    return new S3StoreBuilder(settings);
   }
 
   @Override
@@ -142,7 +133,7 @@ public final class S3SnapshotStore implements SnapshotStore {
     String key = SnapshotLayout.s3Key(settings.folder(), md.fileName());
     long size = Files.size(file);
     Map<String, String> userMetadata = userMetadata(md);
-    String sha = md.sha256() != null ? md.sha256() : sha256(file);
+    String sha = md.sha256() != null ? md.sha256() : S3ReadBack.sha256(file);
     Map<String, String> snapshotMetadata = new LinkedHashMap<>(userMetadata);
     snapshotMetadata.put(SHA256_METADATA, sha);
     long started = System.nanoTime();
@@ -255,38 +246,13 @@ public final class S3SnapshotStore implements SnapshotStore {
    */
   @Override
   public Path download(String fileName, Path dir, PartCheck check) throws IOException {
-    Path target = SnapshotLayout.localFile(dir, fileName);
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileAlreadyExistsException(target.toString(), null, "a snapshot of that name is already there");
-    }
-    downloads.toFile(SnapshotLayout.s3Key(settings.folder(), fileName), target,
-        SnapshotLayout.partFile(dir, fileName), false, check);
-    Path meta = SnapshotLayout.localMetadataFile(dir, fileName);
-    try {
-      downloads.toFileIfExists(SnapshotLayout.s3MetadataKey(settings.folder(), fileName), meta,
-          meta.resolveSibling(fileName + SnapshotLayout.PART_SUFFIX));
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(target); // ours: nothing was there before
-      throw e;
-    }
-    return target;
+    return downloads.snapshot(settings.folder(), fileName, dir, check);
   }
 
   @Override
   public void close() {
     workers.shutdownNow();
     s3.close();
-  }
-
-  /** The time in a k3s snapshot name ({@code <name>-<node>-<unix seconds>[.zip]}), if it has one. */
-  static Optional<Instant> nameTime(String fileName) {
-    String base = fileName.endsWith(SnapshotLayout.ZIP_SUFFIX)
-        ? fileName.substring(0, fileName.length() - SnapshotLayout.ZIP_SUFFIX.length()) : fileName;
-    try {
-      return Optional.of(Instant.ofEpochSecond(Long.parseLong(base.substring(base.lastIndexOf('-') + 1))));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
   }
 
   private void putSidecar(String key, SnapshotMetadata md, Map<String, String> userMetadata) throws IOException {
@@ -318,18 +284,6 @@ public final class S3SnapshotStore implements SnapshotStore {
     return key.endsWith(SnapshotLayout.ZIP_SUFFIX) ? "application/zip" : "application/octet-stream";
   }
 
-  private static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      byte[] buf = new byte[1 << 16];
-      while (in.read(buf) >= 0) {
-        // digesting
-      }
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) < 0 ? a : b;
   }
@@ -341,73 +295,5 @@ public final class S3SnapshotStore implements SnapshotStore {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /** Options of a store; only the settings are required. */
-  public static final class Builder {
-    private final S3Settings settings;
-    private String metadataPrefix = "k3s";
-    private long partSize = 16L << 20;
-    private long multipartThreshold = 16L << 20;
-    private int partsInFlight = 4;
-    private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
-    private DnsResolver dnsResolver;
-    private Duration progressEvery = Duration.ofSeconds(5);
-
-    private Builder(S3Settings settings) {
-      this.settings = Objects.requireNonNull(settings, "settings");
-    }
-
-    /** {@code k3s} (default) or {@code rke2}: the prefix of the user metadata keys, per flavour. */
-    public Builder metadataPrefix(String prefix) {
-      this.metadataPrefix = Objects.requireNonNull(prefix, "prefix");
-      return this;
-    }
-
-    /** Bytes per multipart part (default 16 MiB; S3's minimum is 5 MiB). */
-    public Builder partSize(long bytes) {
-      if (bytes < 5L << 20) {
-        throw new IllegalArgumentException("part size must be at least 5 MiB");
-      }
-      this.partSize = bytes;
-      return this;
-    }
-
-    /** Files larger than this go multipart (default 16 MiB). */
-    public Builder multipartThreshold(long bytes) {
-      this.multipartThreshold = bytes;
-      return this;
-    }
-
-    /** Parts uploaded at the same time per upload (default 4). */
-    public Builder partsInFlight(int parts) {
-      if (parts < 1) {
-        throw new IllegalArgumentException("parts in flight must be at least 1");
-      }
-      this.partsInFlight = parts;
-      return this;
-    }
-
-    /** Adds an SDK interceptor (metrics, request counting in tests). */
-    public Builder interceptor(ExecutionInterceptor interceptor) {
-      interceptors.add(interceptor);
-      return this;
-    }
-
-    /** How often a running multipart upload logs its progress (default every 5 s, so short uploads say nothing). */
-    public Builder progressEvery(Duration interval) {
-      this.progressEvery = Objects.requireNonNull(interval, "interval");
-      return this;
-    }
-
-    /** Replaces DNS resolution (tests resolve {@code <bucket>.localhost} for virtual-host addressing offline). */
-    public Builder dnsResolver(DnsResolver resolver) {
-      this.dnsResolver = resolver;
-      return this;
-    }
-
-    public S3SnapshotStore build() {
-      return new S3SnapshotStore(this);
-    }
   }
 }

@@ -160,7 +160,7 @@ class S3ReadBackIT {
   private static S3SnapshotStore store(String server, String folder, ExecutionInterceptor interceptor) {
     Map<String, String> secret = server.equals("s3proxy") ? s3proxy.secret(BUCKET) : s3rver.secret(BUCKET, null);
     secret.put(S3Settings.FOLDER, folder);
-    S3SnapshotStore.Builder b = S3SnapshotStore.builder(S3Settings.fromSecret(secret))
+    S3StoreBuilder b = S3SnapshotStore.builder(S3Settings.fromSecret(secret))
         .partSize(5L << 20).multipartThreshold(5L << 20).partsInFlight(1);
     if (interceptor != null) {
       b.interceptor(interceptor);

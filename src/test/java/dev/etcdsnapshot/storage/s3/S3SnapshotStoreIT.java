@@ -345,7 +345,7 @@ class S3SnapshotStoreIT {
   }
 
   static SnapshotMetadata metadata(String fileName, String node, Map<String, String> extra) {
-    return new SnapshotMetadata(fileName, node, S3SnapshotStore.nameTime(fileName).orElseThrow(), "uid-1",
+    return new SnapshotMetadata(fileName, node, S3Listing.nameTime(fileName).orElseThrow(), "uid-1",
         "0123456789ab", null, extra);
   }
 
