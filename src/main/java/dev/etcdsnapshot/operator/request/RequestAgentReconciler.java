@@ -3,6 +3,7 @@ package dev.etcdsnapshot.operator.request;
 import dev.etcdsnapshot.model.EtcdSnapshotRequest;
 import dev.etcdsnapshot.model.NodeSnapshotResult;
 import dev.etcdsnapshot.model.RequestPhase;
+import dev.etcdsnapshot.operator.agent.BackgroundWork;
 import dev.etcdsnapshot.operator.agent.RunOutcome;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
 import dev.etcdsnapshot.operator.cache.ScheduleCache;
@@ -12,20 +13,15 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The agent's side of a request, for its own node: reacts to the request's creation (an informer event, not a
@@ -34,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * finished, or whose entry for this node exists, is left alone, so applying it again changes nothing.
  */
 public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequest> {
-
-  private static final Logger LOG = LoggerFactory.getLogger(RequestAgentReconciler.class);
 
   /** How soon to retry when another snapshot of the node is running. */
   static final Duration BUSY_RETRY = Duration.ofSeconds(2);
@@ -54,14 +48,10 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
   private final ResourceEvents events;
   private final Clock clock;
   private final Duration maxBusyWait;
-  private final Set<String> runningHere = ConcurrentHashMap.newKeySet();
   /** When each request of this process first found the node busy, by uid; dropped when it runs. */
   private final Map<String, Instant> busySince = new ConcurrentHashMap<>();
-  /** Runs that ended, by uid, until the reconcile their end triggers records them. */
-  private final Map<String, Ended> ended = new ConcurrentHashMap<>();
-  /** Brings a request back to the reconciler when its run ends. */
-  private final SimpleInboundEventSource<EtcdSnapshotRequest> runsEnded =
-      new SimpleInboundEventSource<>("snapshot-runs-ended");
+  /** The runs going, and those that ended until the reconcile their end triggers records them. */
+  private final BackgroundWork<EtcdSnapshotRequest, Ended> runs = new BackgroundWork<>();
 
   /**
    * @param agent this pod's identity, recorded with the claim
@@ -89,26 +79,21 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
 
   @Override
   public List<EventSource<?, EtcdSnapshotRequest>> prepareEventSources(EventSourceContext<EtcdSnapshotRequest> ctx) {
-    return List.of(runsEnded);
+    return List.of(runs.eventSource());
   }
 
   @Override
   public UpdateControl<EtcdSnapshotRequest> reconcile(EtcdSnapshotRequest request,
       Context<EtcdSnapshotRequest> context) {
-    String uid = request.getMetadata().getUid();
     if (RequestResults.finished(request)) {
-      ended.remove(uid);
+      runs.forget(request);
       return UpdateControl.noUpdate();
     }
-    Ended run = ended.remove(uid);
-    if (run != null) {
-      try {
-        return record(request, run.outcome(), run.proofAsked());
-      } finally {
-        runningHere.remove(uid);
-      }
+    Optional<Ended> ended = runs.takeResult(request);
+    if (ended.isPresent()) {
+      return record(request, ended.get().outcome(), ended.get().proofAsked());
     }
-    if (runningHere.contains(uid)) {
+    if (runs.isRunning(request)) {
       return UpdateControl.noUpdate(); // its end brings the request back
     }
     RequestSettings settings;
@@ -125,7 +110,7 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
     }
     Optional<NodeSnapshotResult> mine = RequestResults.result(request, node);
     if (mine.isPresent() && mine.get().getPhase() == RequestPhase.RUNNING && agent.equals(mine.get().getAgent())
-        && !runningHere.contains(request.getMetadata().getUid())) {
+        && !runs.isRunning(request)) {
       // This pod claimed it before a restart: the snapshot it started is lost; say so rather than retry silently.
       finish(request, RequestPhase.FAILED, "", List.of(),
           "the agent restarted while taking the snapshot; create a new request to retry");
@@ -147,17 +132,8 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
    * records it.
    */
   private void start(EtcdSnapshotRequest request, RequestSettings settings) {
-    String uid = request.getMetadata().getUid();
-    runningHere.add(uid);
-    runner.start(settings.job(request.getMetadata().getNamespace())).thenAccept(outcome -> {
-      ended.put(uid, new Ended(outcome, settings.proveContent()));
-      try {
-        runsEnded.propagateEvent(ResourceID.fromResource(request));
-      } catch (RuntimeException e) {
-        // The reconciler is stopping: nothing records the outcome, as when the process ends during a run.
-        LOG.debug("No reconcile for the end of request {}: {}", request.getMetadata().getName(), e.toString());
-      }
-    });
+    runs.track(request, runner.start(settings.job(request.getMetadata().getNamespace()))
+        .thenApply(outcome -> new Ended(outcome, settings.proveContent())));
   }
 
   /** Records a run's outcome in the request's result; a busy node is retried, for at most the busy bound. */

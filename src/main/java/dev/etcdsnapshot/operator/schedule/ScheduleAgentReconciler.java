@@ -3,6 +3,7 @@ package dev.etcdsnapshot.operator.schedule;
 import dev.etcdsnapshot.engine.SnapshotTrigger;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
+import dev.etcdsnapshot.operator.agent.BackgroundWork;
 import dev.etcdsnapshot.operator.agent.SnapshotJob;
 import dev.etcdsnapshot.operator.agent.SnapshotRunner;
 import dev.etcdsnapshot.operator.agent.UploadRetrier;
@@ -17,9 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,9 +58,11 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   private final ResourceEvents events;
   private final ScheduleUploads uploads;
   private final java.util.Set<String> kubeSystemSecrets;
-  /** Brings a schedule back to the reconciler when a run or upload check of its ends, to write what it did. */
-  private final SimpleInboundEventSource<EtcdSnapshotSchedule> workEnded =
-      new SimpleInboundEventSource<>("snapshot-work-ended");
+  /**
+   * Brings a schedule back to the reconciler when a run or upload check of its ends, to write what it did (the
+   * lifecycle holds a run's outcome, the uploads their next check).
+   */
+  private final BackgroundWork<EtcdSnapshotSchedule, Void> work = new BackgroundWork<>();
 
   /**
    * @param agent this pod's identity, recorded with every claim
@@ -91,13 +92,20 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
   public List<EventSource<?, EtcdSnapshotSchedule>> prepareEventSources(EventSourceContext<EtcdSnapshotSchedule> ctx) {
     List<EventSource<?, EtcdSnapshotSchedule>> sources =
         new ArrayList<>(S3SecretEventSource.forSchedules(ctx, kubeSystemSecrets));
-    sources.add(workEnded);
+    sources.add(work.eventSource());
     return sources;
   }
 
   @Override
   public UpdateControl<EtcdSnapshotSchedule> reconcile(EtcdSnapshotSchedule schedule,
       Context<EtcdSnapshotSchedule> context) {
+    // First the outcomes of runs that ended: a snapshot taken is recorded whatever else the spec now says.
+    boolean runEnded = lifecycle.hasUnrecorded(schedule);
+    Optional<EtcdSnapshotSchedule> recorded = recordUnrecorded(schedule);
+    if (recorded.isEmpty()) {
+      return UpdateControl.noUpdate();
+    }
+    schedule = recorded.get();
     EtcdSnapshotScheduleSpec spec = schedule.getSpec() == null ? new EtcdSnapshotScheduleSpec() : schedule.getSpec();
     CronSchedule cron;
     try {
@@ -110,12 +118,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     if (current.isEmpty()) {
       return UpdateControl.noUpdate();
     }
-    boolean runEnded = lifecycle.hasUnrecorded(current.get());
-    Optional<EtcdSnapshotSchedule> recorded = recordUnrecorded(current.get());
-    if (recorded.isEmpty()) {
-      return UpdateControl.noUpdate();
-    }
-    LostRun lost = failLostRun(recorded.get());
+    LostRun lost = failLostRun(current.get());
     schedule = lost.schedule();
     SlotPlan plan = lifecycle.plan(schedule, cron);
     Optional<Instant> uploadCheck = Optional.empty();
@@ -127,7 +130,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
       // while a run of the schedule goes on: its end brings the schedule back, and storage is looked at then.
       if (!lifecycle.isRunning(latest)) {
         uploadCheck = uploads.check(latest, job(latest, spec), runEnded, Boolean.TRUE.equals(spec.getSuspend()),
-            () -> lookAgain(latest, "its upload check"));
+            () -> work.lookAgain(latest));
       }
     }
     Duration wait = plan.waitFrom(clock.instant(), maxWait);
@@ -234,18 +237,8 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     lifecycle.started(run, slot);
     runner.start(job(run, spec)).thenAccept(outcome -> {
       lifecycle.finished(run, slot, outcome);
-      lookAgain(run, "slot " + slot);
+      work.lookAgain(run);
     });
-  }
-
-  /** Brings the schedule back to the reconciler after work of its that ran on the runner's threads. */
-  private void lookAgain(EtcdSnapshotSchedule schedule, String what) {
-    try {
-      workEnded.propagateEvent(ResourceID.fromResource(schedule));
-    } catch (RuntimeException e) {
-      // The reconciler is stopping: a held outcome stays held and is written at the next look, if there is one.
-      LOG.debug("No reconcile after {} of {}: {}", what, schedule.getMetadata().getName(), e.toString());
-    }
   }
 
   /** Claims the slot; empty when another writer claimed it first (or the schedule is gone). */
