@@ -3,9 +3,11 @@ package dev.etcdsnapshot.cli;
 import dev.etcdsnapshot.engine.file.Messages;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine;
@@ -22,25 +24,60 @@ public final class Cli {
   /** Exit code of a command line picocli could not parse. */
   public static final int USAGE = 2;
 
+  /**
+   * Commands that read snapshot files only: no gRPC, Netty or HTTP client logs through java.util.logging there, so
+   * they skip its set-up (a few dozen classes of a short run's start-up).
+   */
+  private static final List<Class<?>> OFFLINE = List.of(InspectCommand.class, GetCommand.class, DiffCommand.class);
+
   private Cli() {}
 
-  /** The configured command line, for callers that register more subcommands or capture output. */
+  /** The configured command line with every subcommand, for callers that register more or capture output. */
   public static CommandLine commandLine() {
+    return commandLine(EtcdSnapshotCommand.SUBCOMMANDS);
+  }
+
+  private static CommandLine commandLine(List<Class<?>> subcommands) {
     CommandLine cli = new CommandLine(new EtcdSnapshotCommand());
+    for (Class<?> subcommand : subcommands) {
+      cli.addSubcommand(subcommand);
+    }
     cli.setExecutionExceptionHandler(executionFailure());
     cli.setParameterExceptionHandler(usageFailure());
     return cli;
   }
 
+  /**
+   * The subcommand {@code args} run: the class whose name or alias is the first argument that is not an option
+   * (the top command's options take no value), or all of them (help, a typo, no command) so that picocli's messages
+   * and suggestions stay those of the full command line.
+   */
+  static List<Class<?>> subcommandsFor(String... args) {
+    for (String arg : args) {
+      if (arg.startsWith("-")) {
+        continue;
+      }
+      for (Class<?> subcommand : EtcdSnapshotCommand.SUBCOMMANDS) {
+        Command command = subcommand.getAnnotation(Command.class);
+        if (command.name().equals(arg) || Arrays.asList(command.aliases()).contains(arg)) {
+          return List.of(subcommand);
+        }
+      }
+      break;
+    }
+    return EtcdSnapshotCommand.SUBCOMMANDS;
+  }
+
   /** Parses and runs {@code args}, writing to the given streams; returns the exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = commandLine();
+    List<Class<?>> subcommands = subcommandsFor(args);
+    CommandLine cli = commandLine(subcommands);
     cli.setOut(out);
     cli.setErr(err);
     if (Arrays.asList(args).contains("--debug")) {
       // Takes effect when slf4j-simple has not logged yet, which is the case at start-up.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-    } else {
+    } else if (!OFFLINE.containsAll(subcommands)) {
       quietLibraryLogs();
     }
     int code = cli.execute(args);

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -51,14 +52,25 @@ public final class DiffCommand implements Callable<Integer> {
       description = "print one object's change, e.g. configmaps/default/app-config or namespaces/team-a")
   String show;
 
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+      description = "text, json or yaml (default: ${DEFAULT-VALUE}); json and yaml give the counts, every change "
+          + "(resource, object, change: added, removed or changed) and, with --show, that object's patch")
+  String output;
+
   @Override
   public Integer call() throws IOException {
+    String format = format(output);
     RegistryKey shown = show == null ? null : showKey(show);
     Path a = SnapshotArgument.resolve(snapshotA, storage);
     Path b = SnapshotArgument.resolve(snapshotB, storage);
     SnapshotObjects.Difference d = SnapshotObjects.diff(SnapshotFileKeys.of(a), SnapshotFileKeys.of(b),
         shown == null ? null : ObjectKeys.keyOf(shown));
     PrintWriter out = spec.commandLine().getOut();
+    if (!format.equals("text")) {
+      Map<String, Object> document = document(d, shown);
+      out.print(format.equals("json") ? JsonText.of(document) : SnapshotInspection.yaml(document));
+      return 0;
+    }
     Map<String, List<Change>> byResource = d.changes().stream()
         .collect(Collectors.groupingBy(Change::resource, LinkedHashMap::new, Collectors.toList()));
     byResource.forEach((resource, changes) -> {
@@ -68,7 +80,7 @@ public final class DiffCommand implements Callable<Integer> {
     out.println(d.changes().isEmpty() ? "No objects differ (" + d.objectsA() + " in A, " + d.objectsB() + " in B)."
         : counts(d.changes()) + " (" + d.objectsA() + " objects in A, " + d.objectsB() + " in B).");
     if (shown != null) {
-      String label = KubeResource.stored(shown.resource()).displayName() + "/" + ObjectKeys.displayName(shown);
+      String label = label(shown);
       String patch = ObjectChange.unified("a/" + label, d.shownA(), "b/" + label, d.shownB());
       if (d.shownA() == null && d.shownB() == null) {
         out.println(label + " is in neither snapshot.");
@@ -79,6 +91,45 @@ public final class DiffCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static String format(String output) {
+    String format = output.toLowerCase(Locale.ROOT);
+    if (!List.of("text", "json", "yaml").contains(format)) {
+      throw new IllegalArgumentException("-o must be text, json or yaml, got '" + output + "'");
+    }
+    return format;
+  }
+
+  /** The difference as {@code -o json|yaml} print it. */
+  static Map<String, Object> document(SnapshotObjects.Difference d, RegistryKey shown) {
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("objectsA", d.objectsA());
+    document.put("objectsB", d.objectsB());
+    for (ChangeKind kind : ChangeKind.values()) {
+      document.put(kind.name().toLowerCase(Locale.ROOT), d.changes().stream().filter(c -> c.kind() == kind).count());
+    }
+    document.put("changes", d.changes().stream().map(c -> {
+      Map<String, Object> change = new LinkedHashMap<>();
+      change.put("resource", c.resource());
+      change.put("object", c.object());
+      change.put("change", c.kind().name().toLowerCase(Locale.ROOT));
+      return (Object) change;
+    }).toList());
+    if (shown != null) {
+      String label = label(shown);
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("object", label);
+      one.put("inA", d.shownA() != null);
+      one.put("inB", d.shownB() != null);
+      one.put("patch", ObjectChange.unified("a/" + label, d.shownA(), "b/" + label, d.shownB()));
+      document.put("show", one);
+    }
+    return document;
+  }
+
+  private static String label(RegistryKey shown) {
+    return KubeResource.stored(shown.resource()).displayName() + "/" + ObjectKeys.displayName(shown);
   }
 
   /** {@code configmaps/default/x} or {@code namespaces/x}: the key it names. */

@@ -1,12 +1,10 @@
 package dev.etcdsnapshot.cli;
 
-import dev.etcdsnapshot.engine.SnapshotEngine;
 import dev.etcdsnapshot.engine.content.SnapshotContent;
 import dev.etcdsnapshot.engine.content.SnapshotFormatException;
 import dev.etcdsnapshot.engine.content.SnapshotStatus;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +40,8 @@ public final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SnapshotInspection.Format format = SnapshotInspection.Format.parse(output);
-    Path file = new SnapshotEngine(storage.store(), null, Clock.systemUTC()).locate(target);
+    // Resolved without a SnapshotEngine and its store, whose logging and clock set-up a read of one file needs not.
+    Path file = SnapshotArgument.resolve(target, storage).toAbsolutePath().normalize();
     Path temp = tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir"));
     SnapshotStatus status;
     try (SnapshotContent content = SnapshotContent.open(file, temp)) {

@@ -2,7 +2,6 @@ package dev.etcdsnapshot.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.etcdsnapshot.engine.content.SnapshotStatus;
@@ -36,11 +35,20 @@ final class SnapshotInspection {
   static String render(SnapshotStatus status, Format format) {
     return switch (format) {
       case TABLE -> table(status);
-      case JSON -> serialize(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT), status) + "\n";
-      case YAML -> serialize(new ObjectMapper(new YAMLFactory()
-          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)), status);
+      case JSON -> JsonText.of(fields(status));
+      case YAML -> yaml(fields(status));
     };
+  }
+
+  /** A document as YAML: no document start marker, strings quoted only where YAML needs it. */
+  static String yaml(Map<String, Object> document) {
+    try {
+      return new ObjectMapper(new YAMLFactory()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).writeValueAsString(document);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render the document", e);
+    }
   }
 
   static Map<String, Object> fields(SnapshotStatus s) {
@@ -91,13 +99,5 @@ final class SnapshotInspection {
 
   private static void row(StringBuilder out, String name, String value) {
     out.append(name).append(':').append(" ".repeat(21 - name.length())).append(value).append('\n');
-  }
-
-  private static String serialize(ObjectMapper mapper, SnapshotStatus status) {
-    try {
-      return mapper.writeValueAsString(fields(status));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot render the snapshot status", e);
-    }
   }
 }

@@ -197,6 +197,44 @@ class CliObjectsIT {
   }
 
   @Test
+  void diffAsJsonOrYamlCarriesTheCountsEveryChangeAndTheShownPatch() throws Exception {
+    CliRun json = CliRun.of("diff", "--dir", dir.toString(), before, after, "-o", "json", "--show",
+        "deployments.apps/default/web");
+    assertThat(json.code()).as(json.err()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(json.out());
+    assertThat(doc.get("objectsA").asInt()).isEqualTo(8);
+    assertThat(doc.get("objectsB").asInt()).isEqualTo(8);
+    assertThat(doc.get("added").asInt()).isEqualTo(1);
+    assertThat(doc.get("removed").asInt()).isEqualTo(1);
+    assertThat(doc.get("changed").asInt()).isEqualTo(2);
+    assertThat(doc.get("changes").toString()).isEqualTo("["
+        + "{\"resource\":\"configmaps\",\"object\":\"default/new\",\"change\":\"added\"},"
+        + "{\"resource\":\"configmaps\",\"object\":\"default/precious\",\"change\":\"removed\"},"
+        + "{\"resource\":\"configmaps\",\"object\":\"default/edited\",\"change\":\"changed\"},"
+        + "{\"resource\":\"deployments.apps\",\"object\":\"default/web\",\"change\":\"changed\"}]");
+    assertThat(doc.at("/show/object").asText()).isEqualTo("deployments.apps/default/web");
+    assertThat(doc.at("/show/inA").asBoolean()).isTrue();
+    assertThat(doc.at("/show/inB").asBoolean()).isTrue();
+    assertThat(doc.at("/show/patch").asText()).startsWith("--- a/deployments.apps/default/web\n")
+        .contains("\n-  replicas: 3\n+  replicas: 5\n");
+
+    CliRun yaml = CliRun.of("diff", "--dir", dir.toString(), before, after, "-o", "yaml", "--show",
+        "deployments.apps/default/web");
+    assertThat(yaml.code()).as(yaml.err()).isZero();
+    assertThat(new ObjectMapper(new YAMLFactory()).readTree(yaml.out())).isEqualTo(doc);
+
+    CliRun same = CliRun.of("diff", "--dir", dir.toString(), before, beforeZip, "-o", "json");
+    JsonNode none = new ObjectMapper().readTree(same.out());
+    assertThat(none.get("changes").isEmpty()).isTrue();
+    assertThat(none.has("show")).isFalse();
+
+    CliRun bad = CliRun.of("diff", "--dir", dir.toString(), before, after, "-o", "xml");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.out()).isEmpty();
+    assertThat(bad.errLines()).containsExactly("-o must be text, json or yaml, got 'xml'");
+  }
+
+  @Test
   void badInputIsOneLineNamingTheArgument() {
     CliRun format = CliRun.of("get", "--dir", dir.toString(), before, "cm", "-o", "xml");
     assertThat(format.code()).isEqualTo(1);

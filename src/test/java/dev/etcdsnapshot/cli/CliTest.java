@@ -351,4 +351,34 @@ class CliTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.errLines()).containsExactly("Unknown option: '--bogus' (see 'etcd-snapshot-operator ls --help')");
   }
+
+  /**
+   * A run registers only the subcommand it names (picocli's model of all of them was most of a short run's start-up),
+   * and nothing a user sees changes: top-level help lists every command, an unknown one is still the same usage
+   * error, and the inherited --debug still reaches the subcommand.
+   */
+  @Test
+  void aRunRegistersTheCommandItNamesAndHelpAndTyposStillSeeThemAll() {
+    assertThat(Cli.subcommandsFor("inspect", "x", "-o", "json")).containsExactly(InspectCommand.class);
+    assertThat(Cli.subcommandsFor("--debug", "list", "--dir", "x")).containsExactly(ListCommand.class);
+    assertThat(Cli.subcommandsFor("inpsect")).isEqualTo(EtcdSnapshotCommand.SUBCOMMANDS);
+    assertThat(Cli.subcommandsFor("--help")).isEqualTo(EtcdSnapshotCommand.SUBCOMMANDS);
+
+    String help = run("--help").out();
+    for (String command : List.of("save", "ls", "delete", "prune", "verify", "inspect", "download", "get", "diff",
+        "operator")) {
+      assertThat(help).containsPattern("\\n  " + command + "(, [a-z]+)* +\\S");
+    }
+    assertThat(help.indexOf("\n  save")).isLessThan(help.indexOf("\n  ls")); // help order kept
+    assertThat(help.indexOf("\n  diff")).isLessThan(help.indexOf("\n  operator"));
+
+    CliRun typo = run("inpsect", "x");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.errLines()).containsExactly("Unmatched arguments from index 0: 'inpsect', 'x' (see "
+        + "'etcd-snapshot-operator --help')");
+
+    CliRun debug = run("inspect", "--debug", tmp.resolve("missing").toString());
+    assertThat(debug.code()).isEqualTo(1);
+    assertThat(debug.err()).contains("no such snapshot file").contains("\tat ");
+  }
 }

@@ -85,6 +85,31 @@ public final class KeyRevision {
     return KeyTable.fingerprint(value, keyOffset, keyLength);
   }
 
+  /** {@link KeyTable#fingerprint} of the etcd key's first {@code length} bytes, computed where they lie. */
+  long keyFingerprint(int length) {
+    locateKey();
+    return KeyTable.fingerprint(value, keyOffset, Math.min(length, keyLength));
+  }
+
+  /** Where the etcd key's last {@code '/'} is (its parent's length), or -1 when it has none. */
+  int keyLastSlash() {
+    locateKey();
+    for (int i = keyLength - 1; i >= 0; i--) {
+      if (value.get(keyOffset + i) == '/') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A copy of the etcd key's first {@code length} bytes. */
+  byte[] keyPrefix(int length) {
+    locateKey();
+    byte[] prefix = new byte[Math.min(length, keyLength)];
+    value.get(keyOffset, prefix);
+    return prefix;
+  }
+
   /** Whether the etcd key starts with {@code prefix}, compared where it lies. */
   public boolean keyStartsWith(byte[] prefix) {
     locateKey();

@@ -1,8 +1,8 @@
 package dev.etcdsnapshot.engine.content;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -24,60 +24,38 @@ import java.util.zip.CRC32C;
 public record SnapshotStatus(long hash, long revision, long totalKeys, long totalSize, long fileSize, BoltMeta bolt,
     EtcdMeta etcd, long liveKeys, Map<String, Map<String, Long>> objects) {
 
-  /** Walks the whole file once: structure check, etcdctl's figures and the inventory. */
+  /**
+   * Reads the whole file: the structure walk with etcdctl's figures on this thread and, on a second one at the same
+   * time, the key bucket's live keys and objects ({@link LiveObjects}).
+   */
   public static SnapshotStatus of(SnapshotContent content) {
     CRC32C crc = new CRC32C();
-    long[] counters = new long[2]; // revision, total keys
-    KeyTable live = new KeyTable();
-    Map<String, Map<String, Long>> objects = new TreeMap<>();
-    long[] liveKeys = new long[1];
-    content.walk(new SnapshotContent.BucketVisitor() {
-      @Override
-      public void bucket(String name) {
-        crc.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
+    long[] totalKeys = new long[1];
+    LiveObjects live = new LiveObjects(content);
+    Thread thread = live.start();
+    try {
+      content.walk(new SnapshotContent.BucketVisitor() {
+        @Override
+        public void bucket(String name) {
+          crc.update(name.getBytes(StandardCharsets.UTF_8));
+        }
 
-      @Override
-      public void entry(String bucket, ByteBuffer key, ByteBuffer value) {
-        crc.update(key);
-        if (value != null) {
-          crc.update(value);
+        @Override
+        public void entry(String bucket, ByteBuffer key, ByteBuffer value) {
+          crc.update(key);
+          if (value != null) {
+            crc.update(value);
+          }
+          totalKeys[0]++;
         }
-        counters[1]++;
-        if (bucket.equals("key") && value != null) {
-          KeyRevision r = new KeyRevision(key, value);
-          counters[0] = r.main();
-          liveKeys[0] += count(r, live, objects);
-        }
-      }
-    });
-    return new SnapshotStatus(crc.getValue(), counters[0], counters[1], content.boltMeta().databaseSize(),
-        content.fileSize(), content.boltMeta(), content.etcdMeta(), liveKeys[0], objects);
-  }
-
-  /** +1 when the revision brings a key to life, -1 when it deletes a live one, and the inventory to match. */
-  private static int count(KeyRevision r, KeyTable live, Map<String, Map<String, Long>> objects) {
-    long key = r.keyFingerprint();
-    boolean wasLive = live.get(key) == 1;
-    if (r.tombstone() == !wasLive) {
-      return 0; // an update of a live key, or a deletion of a dead one
+      });
+    } catch (RuntimeException e) {
+      live.cancel(thread);
+      throw e;
     }
-    live.put(key, r.tombstone() ? 0 : 1);
-    int delta = r.tombstone() ? -1 : 1;
-    RegistryKey object = RegistryKey.parse(r.key());
-    if (object != null) {
-      Map<String, Long> perNamespace = objects.computeIfAbsent(object.resource(), k -> new TreeMap<>());
-      long n = perNamespace.getOrDefault(object.namespace(), 0L) + delta;
-      if (n == 0) {
-        perNamespace.remove(object.namespace());
-        if (perNamespace.isEmpty()) {
-          objects.remove(object.resource());
-        }
-      } else {
-        perNamespace.put(object.namespace(), n);
-      }
-    }
-    return delta;
+    live.await(thread);
+    return new SnapshotStatus(crc.getValue(), live.revision(), totalKeys[0], content.boltMeta().databaseSize(),
+        content.fileSize(), content.boltMeta(), content.etcdMeta(), live.liveKeys(), live.objects());
   }
 
   /** etcdctl's hash as it prints it in a table: lower-case hex, no padding. */

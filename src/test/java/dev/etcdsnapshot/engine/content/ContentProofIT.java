@@ -161,6 +161,44 @@ class ContentProofIT {
     assertThat(proof.message()).contains("is compacted on etcd at " + member.clientUrl());
   }
 
+  /**
+   * {@code proveSaved} (after a save, which has checked the trailer) skips the trailer but not the structure: a
+   * damaged page is still refused, as unreadable, and a damaged value still differs from the member's hash.
+   */
+  @Test
+  void aProofRightAfterTheSaveStillRefusesADamagedPageAndAChangedValue() throws Exception {
+    etcd = EtcdCluster.start(1);
+    EtcdProcess member = etcd.member(0);
+    Path snapshot;
+    try (Client client = etcd.client(0)) {
+      ContentFixtures.write(client);
+      snapshot = save(member);
+    }
+    long root;
+    try (SnapshotContent content = SnapshotContent.open(snapshot)) {
+      root = content.boltMeta().rootPage();
+    }
+    byte[] bytes = Files.readAllBytes(snapshot);
+    bytes[(int) root * 4096] ^= 0x7f; // the root page's id
+    Path badPage = Files.write(tmp.resolve("bad-page"), bytes);
+    byte[] changed = Files.readAllBytes(snapshot);
+    byte[] needle = "updated42".getBytes(StandardCharsets.US_ASCII);
+    for (int at = indexOf(changed, needle, 0); at >= 0; at = indexOf(changed, needle, at + 1)) {
+      changed[at] = 'U';
+    }
+    Path badValue = Files.write(tmp.resolve("bad-value"), changed);
+
+    try (EtcdSnapshotSource source = source(member)) {
+      ContentVerifier verifier = new ContentVerifier(CLOCK, tmp);
+      assertThat(verifier.proveSaved(snapshot, source).outcome()).isEqualTo(ContentProof.Outcome.VERIFIED);
+      ContentProof page = verifier.proveSaved(badPage, source);
+      assertThat(page.outcome()).as(page.message()).isEqualTo(ContentProof.Outcome.UNREADABLE);
+      assertThat(page.message()).startsWith("snapshot is corrupt: page " + root);
+      ContentProof value = verifier.proveSaved(badValue, source);
+      assertThat(value.outcome()).as(value.message()).isEqualTo(ContentProof.Outcome.MISMATCH);
+    }
+  }
+
   @Test
   void aChangedValueUnderAValidTrailerIsAMismatch() throws Exception {
     etcd = EtcdCluster.start(1);

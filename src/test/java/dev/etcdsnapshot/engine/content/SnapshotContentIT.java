@@ -1,6 +1,7 @@
 package dev.etcdsnapshot.engine.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etcdsnapshot.testing.EtcdCluster;
 import dev.etcdsnapshot.testing.EtcdProcess;
@@ -211,6 +212,49 @@ class SnapshotContentIT {
     try (SnapshotContent content = SnapshotContent.open(badTrailer)) {
       assertThat(content.trailer().describe()).startsWith("expected sha256 "); // ... the trailer is not
     }
+  }
+
+  /**
+   * A key-bucket entry that is not an etcd revision, in a file whose pages are all intact: the structure walk
+   * passes it, and the refusal comes from the inventory that {@code inspect} reads on its second thread, which the
+   * status must wait for and report (and so must the content proof's own reading).
+   */
+  @Test
+  void aKeyBucketEntryThatIsNotARevisionIsRefusedByTheInventoryThread() throws Exception {
+    byte[] first;
+    try (SnapshotContent content = SnapshotContent.open(snapshot)) {
+      first = content.revisions().next().rawKey();
+    }
+    Path bad = variant("not-a-revision", b -> {
+      // Every copy ("<main>_<sub>" becomes "<main>-<sub>", still below the next key): bbolt's freed pages may
+      // hold an old copy of the live leaf.
+      int copies = 0;
+      for (int at = indexOf(b, first, 0); at >= 0; at = indexOf(b, first, at + 1)) {
+        b[at + 8] = '-';
+        copies++;
+      }
+      assertThat(copies).as("the first revision's key is in the file").isPositive();
+    }, -1);
+    first[8] = '-';
+    String expected = "snapshot is corrupt: bucket 'key' holds " + java.util.HexFormat.of().formatHex(first)
+        + ", which is not an etcd revision";
+    assertThat(refusal(bad)).isEqualTo(expected);
+    try (SnapshotContent content = SnapshotContent.open(bad)) {
+      assertThatThrownBy(() -> KvHash.index(content)).hasMessage(expected);
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle, int from) {
+    outer:
+    for (int i = from; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** Writes that exercise the format: many keys, updates, deletions, a lease, a value spanning pages. */
