@@ -17,9 +17,12 @@ import dev.etcdsnapshot.operator.status.StatusWriter;
 import dev.etcdsnapshot.storage.StorageKind;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -28,10 +31,14 @@ import java.util.function.Consumer;
 record RuntimeParts(OperatorConfig config, KubernetesClient client, Clock clock, PrometheusMeterRegistry registry,
     SnapshotMetrics metrics, S3Access s3, S3Stores s3Stores, SnapshotFileProjection projection,
     SnapshotEvents snapshotEvents, ResourceEvents events, SnapshotInventory inventory, StatusWriter writer,
-    AgentLeases leases, NodeSyncAnnotations nodeAnnotations) {
+    AgentLeases leases, NodeSyncAnnotations nodeAnnotations, Metrics reconcileObserver) {
 
+  /**
+   * @param reconcileObserver told of every reconciliation of both duties besides the Prometheus metrics (tests wait
+   *     on it to prove an agent has looked again); {@link Metrics#NOOP} in production
+   */
   static RuntimeParts of(OperatorConfig config, KubernetesClient client, Clock clock,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, Metrics reconcileObserver) {
     String node = config.nodeName();
     S3Access s3 = new S3Access(new S3SecretReader(client, config.compat().kubeSystemS3Secrets()),
         new S3RemoteStores(config.flavor()));
@@ -43,7 +50,7 @@ record RuntimeParts(OperatorConfig config, KubernetesClient client, Clock clock,
         new S3Stores(client, config.namespaces(), s3), projection, snapshotEvents,
         new ResourceEvents(client, clock, node), inventory, new StatusWriter(client),
         new AgentLeases(client, config.operatorNamespace(), clock, config.timing().leaseDuration()),
-        new NodeSyncAnnotations(client, node, config.flavor(), clock));
+        new NodeSyncAnnotations(client, node, config.flavor(), clock), reconcileObserver);
   }
 
   String node() {
@@ -67,7 +74,9 @@ record RuntimeParts(OperatorConfig config, KubernetesClient client, Clock clock,
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withCloseClientOnStop(false)
-        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+        .withMetrics(reconcileObserver == Metrics.NOOP ? MicrometerMetrics.withoutPerResourceMetrics(registry)
+            : new AggregatedMetrics(List.of(MicrometerMetrics.withoutPerResourceMetrics(registry),
+                reconcileObserver)));
   }
 
   static ScheduledExecutorService daemonTimer(String name) {
