@@ -8,6 +8,7 @@ import dev.etcdsnapshot.operator.reverify.Reverification;
 import dev.etcdsnapshot.operator.schedule.ScheduleReverifications;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,9 +66,14 @@ public final class OperatorRuntime implements AutoCloseable {
    */
   public static OperatorRuntime start(OperatorConfig config, KubernetesClient client, Clock clock,
       PrometheusMeterRegistry registry, boolean exitOnLostLeadership) throws IOException {
+    return startOnEtcd(config, client, clock, registry, exitOnLostLeadership, Metrics.NOOP);
+  }
+
+  private static OperatorRuntime startOnEtcd(OperatorConfig config, KubernetesClient client, Clock clock,
+      PrometheusMeterRegistry registry, boolean exitOnLostLeadership, Metrics reconcileObserver) throws IOException {
     EtcdSnapshotSource source = EtcdSnapshotSource.forSingleEndpoint(config.etcd());
     try {
-      return start(config, client, clock, registry, exitOnLostLeadership, source, source);
+      return start(config, client, clock, registry, exitOnLostLeadership, source, source, reconcileObserver);
     } catch (IOException | RuntimeException e) {
       source.close();
       throw e;
@@ -81,13 +87,25 @@ public final class OperatorRuntime implements AutoCloseable {
    */
   public static OperatorRuntime start(OperatorConfig config, KubernetesClient client, Clock clock,
       PrometheusMeterRegistry registry, boolean exitOnLostLeadership, SnapshotSource source) throws IOException {
-    return start(config, client, clock, registry, exitOnLostLeadership, source, () -> { });
+    return start(config, client, clock, registry, exitOnLostLeadership, source, () -> { }, Metrics.NOOP);
+  }
+
+  /**
+   * For tests: as the public overloads without leader-exit, taking snapshots from {@code source} or, when it is
+   * null, from the etcd member {@code config.etcd()} names; {@code reconcileObserver} is told of every
+   * reconciliation of both duties (JOSDK's {@link Metrics} callbacks, beside the Prometheus ones), which is how a
+   * test proves that an agent has looked at a resource again before it asserts that nothing happened.
+   */
+  static OperatorRuntime start(OperatorConfig config, KubernetesClient client, Clock clock,
+      PrometheusMeterRegistry registry, SnapshotSource source, Metrics reconcileObserver) throws IOException {
+    return source == null ? startOnEtcd(config, client, clock, registry, false, reconcileObserver)
+        : start(config, client, clock, registry, false, source, () -> { }, reconcileObserver);
   }
 
   private static OperatorRuntime start(OperatorConfig config, KubernetesClient client, Clock clock,
       PrometheusMeterRegistry registry, boolean exitOnLostLeadership, SnapshotSource source,
-      AutoCloseable ownedSource) throws IOException {
-    RuntimeParts parts = RuntimeParts.of(config, client, clock, registry);
+      AutoCloseable ownedSource, Metrics reconcileObserver) throws IOException {
+    RuntimeParts parts = RuntimeParts.of(config, client, clock, registry, reconcileObserver);
     AgentDuty agent;
     LeaderDuty leader;
     try {

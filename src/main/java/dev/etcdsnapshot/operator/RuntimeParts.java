@@ -18,9 +18,12 @@ import dev.etcdsnapshot.operator.status.StatusWriter;
 import dev.etcdsnapshot.storage.StorageKind;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -29,11 +32,17 @@ import java.util.function.Consumer;
 record RuntimeParts(OperatorConfig config, KubernetesClient client, Clock clock, PrometheusMeterRegistry registry,
     SnapshotMetrics metrics, S3Access s3, S3Stores s3Stores, SnapshotFileProjection projection,
     SnapshotEvents snapshotEvents, ResourceEvents events, SnapshotInventory inventory, StatusWriter writer,
-    AgentLeases leases, NodeSyncAnnotations nodeAnnotations, ScheduleCache schedules) implements AutoCloseable {
+    AgentLeases leases, NodeSyncAnnotations nodeAnnotations, ScheduleCache schedules, Metrics reconcileObserver)
+    implements AutoCloseable {
 
-  /** The parts; the schedule cache has listed the watched namespaces' schedules when this returns. */
+  /**
+   * The parts; the schedule cache has listed the watched namespaces' schedules when this returns.
+   *
+   * @param reconcileObserver told of every reconciliation of both duties besides the Prometheus metrics (tests wait
+   *     on it to prove an agent has looked again); {@link Metrics#NOOP} in production
+   */
   static RuntimeParts of(OperatorConfig config, KubernetesClient client, Clock clock,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, Metrics reconcileObserver) {
     String node = config.nodeName();
     ScheduleCache schedules = ScheduleCache.start(client, config.namespaces());
     S3Access s3 = new S3Access(new S3SecretReader(client, config.compat().kubeSystemS3Secrets()),
@@ -46,7 +55,7 @@ record RuntimeParts(OperatorConfig config, KubernetesClient client, Clock clock,
         new S3Stores(client, config.namespaces(), s3), projection, snapshotEvents,
         new ResourceEvents(client, clock, node), inventory, new StatusWriter(client),
         new AgentLeases(client, config.operatorNamespace(), clock, config.timing().leaseDuration()),
-        new NodeSyncAnnotations(client, node, config.flavor(), clock), schedules);
+        new NodeSyncAnnotations(client, node, config.flavor(), clock), schedules, reconcileObserver);
   }
 
   /** Stops the schedule cache's informers. */
@@ -76,7 +85,9 @@ record RuntimeParts(OperatorConfig config, KubernetesClient client, Clock clock,
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withCloseClientOnStop(false)
-        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+        .withMetrics(reconcileObserver == Metrics.NOOP ? MicrometerMetrics.withoutPerResourceMetrics(registry)
+            : new AggregatedMetrics(List.of(MicrometerMetrics.withoutPerResourceMetrics(registry),
+                reconcileObserver)));
   }
 
   static ScheduledExecutorService daemonTimer(String name) {

@@ -96,7 +96,7 @@ class AgentIT {
       // Both pods have looked at the schedule again since the slot succeeded: a duplicate run would have claimed
       // the slot anew (another agent, Running) and written a second file.
       String claimedBy = get("race").getStatus().getNodes().get(0).getAgent();
-      Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+      harness.awaitReconciledAgain(get("race"));
       assertThat(get("race").getStatus().getNodes()).singleElement().satisfies(e -> {
         assertThat(e.getLastScheduleTime()).isEqualTo(current.toString());
         assertThat(e.getAgent()).isEqualTo(claimedBy);

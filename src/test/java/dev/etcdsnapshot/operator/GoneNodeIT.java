@@ -14,6 +14,7 @@ import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
 import dev.etcdsnapshot.model.NameRef;
 import dev.etcdsnapshot.model.RequestPhase;
+import dev.etcdsnapshot.operator.node.AgentLeases;
 import dev.etcdsnapshot.testing.EtcdCluster;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -21,11 +22,13 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,13 +85,40 @@ class GoneNodeIT {
     return r;
   }
 
-  /** Moves the clock in steps shorter than the window, so the agents that run renew their Leases in between. */
+  /**
+   * Moves the clock in steps shorter than the window; after each, the agent that runs has renewed its Lease at the
+   * new time and the leader has looked for gone nodes with it.
+   */
   static void advance(Duration total) throws InterruptedException {
     Duration step = Duration.ofMinutes(3);
     for (Duration done = Duration.ZERO; done.compareTo(total) < 0; done = done.plus(step)) {
       clock.advance(step);
-      Thread.sleep(1500);
+      Instant before = clock.instant().minus(step); // a Lease's renewTime is stored in microseconds: compare coarsely
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        Lease l = client.leases().inNamespace(OperatorHarness.NS).withName(AgentLeases.leaseName("member-live"))
+            .get();
+        return l != null && l.getSpec().getRenewTime().toInstant().isAfter(before);
+      });
+      awaitLeaderRound();
     }
+  }
+
+  /**
+   * Waits until the leader lists the Nodes after this call: only its gone-node check does, and it reads the clock
+   * after that list, so the check has then run at the current time.
+   */
+  static void awaitLeaderRound() throws InterruptedException {
+    while (server.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+      // what the API server saw so far
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      RecordedRequest r = server.takeRequest(100, TimeUnit.MILLISECONDS);
+      if (r != null && "GET".equals(r.getMethod()) && r.getPath().split("\\?")[0].equals("/api/v1/nodes")) {
+        return;
+      }
+    }
+    throw new AssertionError("the leader did not look for gone nodes within 10 s");
   }
 
   @Test
@@ -145,7 +175,7 @@ class GoneNodeIT {
     harness.stop(gone);
     harness.stop(down);
     client.resource(doomed).delete();
-    Thread.sleep(1500);
+    awaitLeaderRound();
     assertThat(client.resource(doomed).get().getMetadata().getDeletionTimestamp()).isNotNull();
 
     // Down for less than the window (a rolling update, a reboot): nothing happens.

@@ -3,6 +3,7 @@ package dev.etcdsnapshot.operator;
 import static org.awaitility.Awaitility.await;
 
 import dev.etcdsnapshot.config.OperatorConfig;
+import dev.etcdsnapshot.engine.SnapshotSource;
 import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.EtcdSnapshotRequest;
@@ -19,6 +20,7 @@ import dev.etcdsnapshot.testing.EtcdCluster;
 import dev.etcdsnapshot.testing.EtcdProcess;
 import dev.etcdsnapshot.testing.S3Server;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -49,7 +51,7 @@ import java.util.stream.Stream;
  * the mock API server (installed by the constructor), real etcd clusters ({@link #etcd}), a real S3 server
  * ({@link #s3}), and operator processes (in this JVM), each the agent of one node with its own snapshot directory.
  * Beside them the fixtures the ITs share (Secrets, schedules, requests) and the waits that prove an operator has
- * processed a change, so a test asserts an absence only after a positive signal ({@link #awaitReconciled},
+ * processed a change, so a test asserts an absence only after a positive signal ({@link #awaitReconciledAfter},
  * {@link #awaitSyncs}).
  */
 final class OperatorHarness implements AutoCloseable {
@@ -73,10 +75,20 @@ final class OperatorHarness implements AutoCloseable {
       Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(2),
       Duration.ofDays(30));
 
+  /**
+   * For the in-process reconciler tests: agents look at schedules and the leader at requests every 100 ms, and a
+   * Lease stays valid for two hours, so a test may jump its clock by half an hour without its one agent counting
+   * as gone.
+   */
+  static final OperatorConfig.Timing IN_PROCESS = new OperatorConfig.Timing(Duration.ofMillis(100),
+      Duration.ofHours(2), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(2),
+      Duration.ofDays(30));
+
   private final KubernetesClient client;
   private final Clock clock;
   private final List<OperatorRuntime> runtimes = new ArrayList<>();
   private final Map<OperatorRuntime, PrometheusMeterRegistry> registries = new IdentityHashMap<>();
+  private final Map<OperatorRuntime, ReconcileLog> reconciles = new IdentityHashMap<>();
   private final List<Path> dirs = new ArrayList<>();
   private final List<AutoCloseable> servers = new ArrayList<>();
 
@@ -148,12 +160,35 @@ final class OperatorHarness implements AutoCloseable {
         false, syncInterval, Flavor.K3S, true, 0, timing));
   }
 
+  /**
+   * Starts the operator process of {@code node} in-process tests use: no etcd (the snapshot bytes come from
+   * {@code source}; the etcd address configured is never dialed), no leader election (it leads at once), a fresh
+   * snapshot directory, returned.
+   */
+  Path startWithSource(String node, SnapshotSource source, OperatorConfig.Timing timing) throws IOException {
+    Path dir = newDir(node);
+    start(new OperatorConfig(node, node + "-pod-" + runtimes.size(), Set.of(NS), NS,
+        EtcdConnectionSettings.of("http://127.0.0.1:9"), dir, false, Duration.ofSeconds(1), Flavor.K3S, false, 0,
+        timing), source);
+    return dir;
+  }
+
   /** Starts an operator process with any configuration; its metrics go to a registry of its own. */
   OperatorRuntime start(OperatorConfig config) throws IOException {
+    return start(config, null);
+  }
+
+  /**
+   * As {@link #start(OperatorConfig)}, taking snapshots from {@code source} instead of the etcd member the
+   * configuration names (null: that member).
+   */
+  OperatorRuntime start(OperatorConfig config, SnapshotSource source) throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    OperatorRuntime runtime = OperatorRuntime.start(config, client, clock, registry, false);
+    ReconcileLog log = new ReconcileLog();
+    OperatorRuntime runtime = OperatorRuntime.start(config, client, clock, registry, source, log);
     runtimes.add(runtime);
     registries.put(runtime, registry);
+    reconciles.put(runtime, log);
     return runtime;
   }
 
@@ -170,6 +205,7 @@ final class OperatorHarness implements AutoCloseable {
     runtime.close();
     runtimes.remove(runtime);
     registries.remove(runtime);
+    reconciles.remove(runtime);
   }
 
   /** The i-th runtime started, in start order. */
@@ -245,6 +281,46 @@ final class OperatorHarness implements AutoCloseable {
   void awaitSyncs(OperatorRuntime runtime, String storage, int count) {
     long before = syncs(runtime, storage);
     await().atMost(Duration.ofSeconds(30)).until(() -> syncs(runtime, storage) >= before + count);
+  }
+
+  /**
+   * Waits until the agent of every running operator process has finished a reconciliation of {@code resource} (a
+   * schedule: {@code schedule-agent}; a request: {@code request-agent}) that started from {@code version} or a
+   * later one: each has seen that state and done all it would about it, so what it did not do by now it does not
+   * do for that state. A schedule's agent looks again at least every {@code scheduleMaxWait}; a request's only on a
+   * new generation (or a busy retry), so give a request the version of a spec change.
+   */
+  void awaitReconciledAfter(HasMetadata resource, String version) {
+    awaitReconciledAfter(agentController(resource), resource, version);
+  }
+
+  /** As {@link #awaitReconciledAfter(HasMetadata, String)}, for the version {@code resource} has on the server now. */
+  void awaitReconciledAgain(HasMetadata resource) {
+    HasMetadata now = client.resource(resource).get();
+    awaitReconciledAfter(now, now.getMetadata().getResourceVersion());
+  }
+
+  /** As {@link #awaitReconciledAfter(HasMetadata, String)}, for one named controller of every running process. */
+  void awaitReconciledAfter(String controller, HasMetadata resource, String version) {
+    long wanted = ReconcileLog.version(version);
+    String uid = resource.getMetadata().getUid();
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtimes.stream().map(reconciles::get)
+        .allMatch(log -> log.seen(controller, uid).newestVersion() >= wanted));
+  }
+
+  /** How many reconciliations of {@code resource} {@code controller} of {@code runtime} has finished. */
+  long reconciled(OperatorRuntime runtime, String controller, HasMetadata resource) {
+    return reconciles.get(runtime).seen(controller, resource.getMetadata().getUid()).count();
+  }
+
+  private static String agentController(HasMetadata resource) {
+    if (resource instanceof EtcdSnapshotSchedule) {
+      return "schedule-agent";
+    }
+    if (resource instanceof EtcdSnapshotRequest) {
+      return "request-agent";
+    }
+    throw new IllegalArgumentException("no agent reconciles a " + resource.getKind());
   }
 
   private long syncs(OperatorRuntime runtime, String storage) {

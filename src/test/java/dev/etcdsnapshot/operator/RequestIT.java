@@ -122,7 +122,7 @@ class RequestIT {
           return r;
         });
     assertThat(changed.getMetadata().getGeneration()).isGreaterThan(done.getMetadata().getGeneration());
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAfter(changed, changed.getMetadata().getResourceVersion());
     assertThat(OperatorHarness.files(dirA)).hasSize(1);
     assertThat(OperatorHarness.files(dirB)).hasSize(1);
     assertThat(OperatorHarness.files(dirA)).noneMatch(f -> f.endsWith(".zip"));

@@ -94,7 +94,7 @@ class ScheduleIT {
       assertThat(condition("every5", "Ready")).isNotNull().extracting(Condition::getStatus).isEqualTo("True");
       assertThat(get("every5").getStatus().getNextScheduleTime()).isEqualTo(slot.toString());
     });
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAgain(get("every5")); // both agents have looked at it since, still before the slot
     assertThat(filesWith(dirA, "every5")).as("nothing before the slot").isEmpty();
     assertThat(filesWith(dirB, "every5")).as("nothing before the slot").isEmpty();
 
@@ -115,7 +115,7 @@ class ScheduleIT {
         .contains("every5-node-a-" + slot.plusSeconds(1).getEpochSecond());
 
     // The same slot is not taken again however often the agents look; the next slot is.
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAgain(get("every5")); // both agents have looked again within the slot
     assertThat(filesWith(dirA, "every5")).hasSize(1);
     assertThat(filesWith(dirB, "every5")).hasSize(1);
     assertThat(get("every5").getStatus().getNodes()).extracting(ScheduleNodeStatus::getLastScheduleTime)
@@ -234,7 +234,7 @@ class ScheduleIT {
     }
     assertThat(harness.events(OperatorHarness.NS, "SnapshotSkipped"))
         .filteredOn(e -> "busy".equals(e.getInvolvedObject().getName())).hasSize(1);
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAgain(get("busy")); // the agent has looked again since the skip, lock released
     assertThat(filesWith(dirA, "busy")).as("the skipped slot is not run later").isEmpty();
     client.resource(get("busy")).delete();
   }

@@ -3,37 +3,27 @@ package dev.etcdsnapshot.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.etcdsnapshot.config.OperatorConfig;
-import dev.etcdsnapshot.engine.etcd.EtcdConnectionSettings;
 import dev.etcdsnapshot.model.EtcdSnapshotSchedule;
 import dev.etcdsnapshot.model.EtcdSnapshotScheduleSpec;
-import dev.etcdsnapshot.model.Flavor;
 import dev.etcdsnapshot.model.ScheduleNodeStatus;
-import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.operator.schedule.CronSchedule;
 import dev.etcdsnapshot.testing.EtcdCluster;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The per-schedule series on {@code /metrics} as Prometheus scrapes them: set by a scheduled run, there again
@@ -48,39 +38,31 @@ class ScheduleMetricsIT {
 
   static KubernetesClient client;
   static KubernetesMockServer server;
+  static OperatorHarness harness;
   static EtcdCluster etcd;
   static MutableClock clock;
-  @TempDir static Path tmp;
   static Path dir;
   static OperatorRuntime runtime;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = EtcdCluster.start(1);
-    TestCrds.create(client);
-    OperatorHarness.allowLeases(server);
     clock = new MutableClock(Instant.now());
-    dir = Files.createDirectories(tmp.resolve("snapshots"));
+    harness = new OperatorHarness(client, server, clock);
+    etcd = harness.etcd(1);
+    dir = harness.newDir(NODE);
     runtime = agent();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (runtime != null) {
-      runtime.close();
-    }
-    if (etcd != null) {
-      etcd.close();
+    if (harness != null) {
+      harness.close();
     }
   }
 
   static OperatorRuntime agent() throws Exception {
-    OperatorConfig config = new OperatorConfig(NODE, NODE + "-pod", Set.of(OperatorHarness.NS), OperatorHarness.NS,
-        EtcdConnectionSettings.of(etcd.member(0).clientUrl()), dir, false, Duration.ofSeconds(1), Flavor.K3S, true,
-        0, OperatorHarness.FAST);
-    return OperatorRuntime.start(config, client, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        false);
+    return harness.startAgent(NODE, NODE + "-pod", etcd.member(0), dir, Duration.ofSeconds(1));
   }
 
   static EtcdSnapshotSchedule get(String name) {
@@ -115,10 +97,7 @@ class ScheduleMetricsIT {
     EtcdSnapshotScheduleSpec spec = new EtcdSnapshotScheduleSpec();
     spec.setSchedule(CRON);
     spec.setName("metered");
-    EtcdSnapshotSchedule s = new EtcdSnapshotSchedule();
-    s.setMetadata(new ObjectMetaBuilder().withName("metered").withNamespace(OperatorHarness.NS).build());
-    s.setSpec(spec);
-    s = client.resource(s).create();
+    EtcdSnapshotSchedule s = harness.schedule("metered", spec);
     Instant created = Instant.parse(s.getMetadata().getCreationTimestamp());
     String ns = "namespace=\"" + OperatorHarness.NS + "\"";
     String schedule = "schedule=\"metered\"";
@@ -142,7 +121,7 @@ class ScheduleMetricsIT {
             "node=\"" + NODE + "\"")).contains(success));
 
     // A restarted agent exports both last-success series at once: from the status and from the directory.
-    runtime.close();
+    harness.stop(runtime);
     runtime = agent();
     double file = slot.plusSeconds(1).getEpochSecond();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -182,7 +182,7 @@ class TakeoverIT {
     clock.set(s3.plusSeconds(1));
     leaveRunning("lost", "node-r", s3, "pod-r1");
     startPod("node-r", "pod-r2");
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAgain(get("lost")); // pod-r2 has looked at the Running entry
     assertThat(entry("lost", "node-r").getPhase()).as("pod-r1 might still be alive").isEqualTo("Running");
     clock.advance(OperatorHarness.FAST.leaseDuration().plusSeconds(1));
     awaitEntry("lost", "node-r", s3, "Failed");
@@ -193,7 +193,7 @@ class TakeoverIT {
     clock.set(s4.plusSeconds(1));
     awaitEntry("lost", "node-r", s4, "Succeeded");
     assertThat(entry("lost", "node-r").getAgent()).isEqualTo("pod-r2");
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAgain(get("lost"));
     assertThat(files("node-r", "lost")).hasSize(2);
     client.resource(get("lost")).delete();
   }
@@ -226,7 +226,7 @@ class TakeoverIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> leader() != null && pods.containsKey(leader()));
     assertThat(leader()).isNotEqualTo(oldLeader);
 
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAgain(get("takeover")); // every pod, the new ones too, has looked since s2 succeeded
     for (String n : List.of("node-a", "node-b")) {
       assertThat(files(n, "takeover")).as("one snapshot per slot on %s", n).containsExactly(
           "takeover-" + n + "-" + s1.plusSeconds(1).getEpochSecond(),
@@ -266,7 +266,7 @@ class TakeoverIT {
     clock.set(s1.plus(Duration.ofMinutes(30)));
     startPod("node-m", "pod-m2");
     awaitEntry("catchup", "node-m", s1, "Succeeded");
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAgain(get("catchup"));
     assertThat(files("node-m", "catchup"))
         .containsExactly("catchup-node-m-" + s1.plus(Duration.ofMinutes(30)).getEpochSecond());
     stopPod("pod-m2");
@@ -279,7 +279,7 @@ class TakeoverIT {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events(OperatorHarness.NS,
         "SnapshotMissed")).filteredOn(e -> "catchup".equals(e.getInvolvedObject().getName()))
         .singleElement().satisfies(e -> assertThat(e.getMessage()).contains("Slot " + s2)));
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAgain(get("catchup"));
     assertThat(files("node-m", "catchup")).hasSize(1);
 
     // The next slot runs as planned.
@@ -334,7 +334,7 @@ class TakeoverIT {
     assertThat(files("node-w", "unwritten")).containsExactly("unwritten-node-w-" + s1.plusSeconds(1).getEpochSecond());
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(harness.events(OperatorHarness.NS,
         "SnapshotTaken")).filteredOn(ev -> "unwritten".equals(ev.getInvolvedObject().getName())).hasSize(1));
-    Thread.sleep(1500); // a plain wait: no signal yet proves the agents have looked again (issue 12, left open)
+    harness.awaitReconciledAgain(get("unwritten"));
     assertThat(entry("unwritten", "node-w").getPhase()).isEqualTo("Succeeded");
     assertThat(harness.events(OperatorHarness.NS, "SnapshotFailed"))
         .filteredOn(ev -> "unwritten".equals(ev.getInvolvedObject().getName())).isEmpty();

@@ -10,22 +10,15 @@ import dev.etcdsnapshot.model.EtcdSnapshotFile;
 import dev.etcdsnapshot.model.EtcdSnapshotRequest;
 import dev.etcdsnapshot.model.EtcdSnapshotRequestSpec;
 import dev.etcdsnapshot.model.Flavor;
-import dev.etcdsnapshot.model.NameRef;
-import dev.etcdsnapshot.model.SecretRef;
 import dev.etcdsnapshot.model.NodeSnapshotResult;
 import dev.etcdsnapshot.model.RequestPhase;
-import dev.etcdsnapshot.model.SnapshotS3Spec;
-import dev.etcdsnapshot.model.TestCrds;
 import dev.etcdsnapshot.testing.EtcdCluster;
 import dev.etcdsnapshot.testing.LogCapture;
 import dev.etcdsnapshot.testing.S3Server;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,45 +42,34 @@ class TokenHashIT {
 
   static KubernetesClient client;
   static KubernetesMockServer server;
-  static EtcdCluster etcd;
+  static OperatorHarness harness;
   static S3Server s3;
-  static OperatorRuntime runtime;
   static LogCapture logs;
   @TempDir static Path tmp;
   static Path token;
 
   @BeforeAll
   static void start() throws Exception {
-    etcd = EtcdCluster.start(1);
-    s3 = S3Server.builder().start().createBucket("tok");
-    TestCrds.create(client);
-    OperatorHarness.allowLeases(server);
+    harness = new OperatorHarness(client, server, Clock.systemUTC());
+    EtcdCluster etcd = harness.etcd(1);
+    s3 = harness.s3("tok");
     token = Files.writeString(tmp.resolve("token"), "K10" + CA + "::server:s3cr3t-p4ss\n");
-    Path dir = Files.createDirectories(tmp.resolve("snapshots"));
     logs = LogCapture.start();
-    OperatorConfig config = new OperatorConfig("node-t", "node-t-pod", Set.of(OperatorHarness.NS),
-        OperatorHarness.NS, EtcdConnectionSettings.of(etcd.member(0).clientUrl()), dir, false,
+    harness.start(new OperatorConfig("node-t", "node-t-pod", Set.of(OperatorHarness.NS), OperatorHarness.NS,
+        EtcdConnectionSettings.of(etcd.member(0).clientUrl()), harness.newDir("node-t"), false,
         Duration.ofSeconds(1), Flavor.K3S, true, 0, OperatorHarness.FAST,
-        TokenFile.fromFlag("--token-file", token.toString(), TokenFile.defaultPath(Flavor.K3S)));
-    runtime = OperatorRuntime.start(config, client, Clock.systemUTC(),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
+        TokenFile.fromFlag("--token-file", token.toString(), TokenFile.defaultPath(Flavor.K3S))));
     client.resource(new SecretBuilder().withNewMetadata().withName("etcd-s3").withNamespace(OperatorHarness.NS)
         .endMetadata().withStringData(s3.secret("tok")).build()).create();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (runtime != null) {
-      runtime.close();
-    }
     if (logs != null) {
       logs.close();
     }
-    if (s3 != null) {
-      s3.close();
-    }
-    if (etcd != null) {
-      etcd.close();
+    if (harness != null) {
+      harness.close();
     }
   }
 
@@ -111,18 +93,9 @@ class TokenHashIT {
   private static NodeSnapshotResult snapshot(String name) {
     EtcdSnapshotRequestSpec spec = new EtcdSnapshotRequestSpec();
     spec.setName(name);
-    SnapshotS3Spec s3Spec = new SnapshotS3Spec();
-    SecretRef ref = new SecretRef();
-    ref.setName("etcd-s3");
-    s3Spec.setSecretRef(ref);
-    spec.setS3(s3Spec);
-    EtcdSnapshotRequest request = new EtcdSnapshotRequest();
-    request.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(OperatorHarness.NS).build());
-    request.setSpec(spec);
-    client.resource(request).create();
-    EtcdSnapshotRequest done = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
-        () -> client.resources(EtcdSnapshotRequest.class).inNamespace(OperatorHarness.NS).withName(name).get(),
-        r -> r.getStatus().getPhase() == RequestPhase.SUCCEEDED || r.getStatus().getPhase() == RequestPhase.FAILED);
+    spec.setS3(OperatorHarness.s3Spec("etcd-s3"));
+    harness.request(name, spec);
+    EtcdSnapshotRequest done = harness.finished(name);
     assertThat(done.getStatus().getPhase()).isEqualTo(RequestPhase.SUCCEEDED);
     return done.getStatus().getResults().get(0);
   }
