@@ -313,6 +313,11 @@ final class OperatorHarness implements AutoCloseable {
     return reconciles.get(runtime).seen(controller, resource.getMetadata().getUid()).count();
   }
 
+  /** How many reconciliations of {@code resource} {@code controller} has finished, summed over every process. */
+  long reconciled(String controller, HasMetadata resource) {
+    return runtimes.stream().mapToLong(r -> reconciled(r, controller, resource)).sum();
+  }
+
   private static String agentController(HasMetadata resource) {
     if (resource instanceof EtcdSnapshotSchedule) {
       return "schedule-agent";

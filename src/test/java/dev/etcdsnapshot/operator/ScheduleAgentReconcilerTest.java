@@ -108,6 +108,24 @@ class ScheduleAgentReconcilerTest {
   }
 
   @Test
+  void anIdleScheduleIsLookedAtOnItsTimerNotInALoopOfItsOwnBackgroundWork() {
+    // Each look starts the upload check on the runner's threads, and a check that ends brings the schedule back:
+    // that look must not start another check, or the agent spins. Here the timer looks every 100 ms, so ten looks
+    // take about a second; a loop makes them in a few milliseconds each.
+    EtcdSnapshotScheduleSpec spec = new EtcdSnapshotScheduleSpec();
+    spec.setSchedule("0 0 1 1 *");
+    spec.setName("yearly");
+    EtcdSnapshotSchedule created = harness.schedule("yearly", spec);
+    harness.awaitReconciledAgain(created);
+    long before = harness.reconciled("schedule-agent", created);
+    long started = System.nanoTime();
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.reconciled("schedule-agent", created) >= before + 10);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("ten looks at an idle schedule")
+        .isGreaterThan(Duration.ofMillis(600));
+    client.resource(get("yearly")).delete();
+  }
+
+  @Test
   void anInvalidScheduleIsReportedNamingTheFieldAndNothingIsSaved() throws Exception {
     EtcdSnapshotScheduleSpec spec = new EtcdSnapshotScheduleSpec();
     spec.setSchedule("61 * * * *");

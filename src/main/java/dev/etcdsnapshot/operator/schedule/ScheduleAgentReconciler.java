@@ -83,7 +83,7 @@ public final class ScheduleAgentReconciler implements Reconciler<EtcdSnapshotSch
     this.writer = writer;
     this.events = events;
     this.conditions = new ScheduleConditions(clock, writer, s3, events);
-    this.uploads = new ScheduleUploads(node, retrier, runner, writer, metrics);
+    this.uploads = new ScheduleUploads(node, retrier, runner, writer, metrics, clock);
     this.kubeSystemSecrets = s3.kubeSystemSecrets();
     this.lifecycle = new ScheduleLifecycle(node, agent, clock);
   }

@@ -9,6 +9,7 @@ import dev.etcdsnapshot.operator.metrics.SnapshotMetrics;
 import dev.etcdsnapshot.operator.status.StatusWriter;
 import dev.etcdsnapshot.storage.StoredSnapshot;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +34,17 @@ final class ScheduleUploads {
   private final StatusWriter writer;
   private final SnapshotMetrics metrics;
   private final SnapshotRunner runner;
+  private final Clock clock;
   /** Schedules (by uid) with a check going. */
   private final Set<String> checking = ConcurrentHashMap.newKeySet();
   /** Schedules whose next check must look at storage whatever the backoff says (a run ended meanwhile). */
   private final Set<String> forceNext = ConcurrentHashMap.newKeySet();
-  /** When to look again, per schedule, as the last check that looked at storage said. */
-  private final Map<String, Instant> nextCheck = new ConcurrentHashMap<>();
+  /** What the last check that looked at storage found, per schedule. */
+  private final Map<String, UploadRetrier.Report> lastReport = new ConcurrentHashMap<>();
 
   ScheduleUploads(String node, UploadRetrier retrier, SnapshotRunner runner, StatusWriter writer,
-      SnapshotMetrics metrics) {
+      SnapshotMetrics metrics, Clock clock) {
+    this.clock = clock;
     this.runner = runner;
     this.node = node;
     this.retrier = retrier;
@@ -54,7 +57,8 @@ final class ScheduleUploads {
    * {@code lookAgain} runs when a check that did something ends, so the reconcile re-plans its wait.
    *
    * @param force a run just ended: look at storage now (kept for the next check when one is going)
-   * @return when to look again, as the last check that did something said; empty when none did
+   * @return when to look again, as the last check that did something said; empty when none did. That check's
+   *     pending uploads go to the gauges unless the schedule is suspended
    */
   Optional<Instant> check(EtcdSnapshotSchedule schedule, SnapshotJob job, boolean force, boolean suspended,
       Runnable lookAgain) {
@@ -62,12 +66,15 @@ final class ScheduleUploads {
     if (force) {
       forceNext.add(uid);
     }
-    if (checking.add(uid)) {
+    UploadRetrier.Report previous = lastReport.get(uid);
+    // Only when due: a check that ends brings the schedule back, and that look must not start the next one.
+    boolean due = previous == null || forceNext.contains(uid) || !clock.instant().isBefore(previous.nextCheck());
+    if (due && checking.add(uid)) {
       boolean now = forceNext.remove(uid);
       Optional<CompletableFuture<Void>> started = runner.startOther(() -> {
         boolean did = false;
         try {
-          did = checkNow(schedule, job, now, suspended);
+          did = checkNow(schedule, job, now);
         } catch (RuntimeException e) {
           LOG.warn("Checking the pending uploads of schedule {}/{} on node {} failed",
               schedule.getMetadata().getNamespace(), schedule.getMetadata().getName(), node, e);
@@ -85,13 +92,22 @@ final class ScheduleUploads {
         }
       }
     }
-    return Optional.ofNullable(nextCheck.get(uid));
+    Optional<UploadRetrier.Report> last = Optional.ofNullable(lastReport.get(uid));
+    // The gauges are set here, on the reconcile thread, which never sees a deleted schedule and knows whether it
+    // is suspended now: a check that ends after the schedule went must not bring its series back.
+    last.filter(r -> !suspended).ifPresent(r -> metrics.pendingUploads(schedule.getMetadata().getNamespace(),
+        schedule.getMetadata().getName(), node, r.pending().size(),
+        r.pending().stream().findFirst().map(StoredSnapshot::createdAt)));
+    return last.map(UploadRetrier.Report::nextCheck);
   }
 
   /** One check on this thread; true when it looked at storage (and the next check time moved). */
-  private boolean checkNow(EtcdSnapshotSchedule schedule, SnapshotJob job, boolean force, boolean suspended) {
+  private boolean checkNow(EtcdSnapshotSchedule schedule, SnapshotJob job, boolean force) {
     Optional<UploadRetrier.Report> report = retrier.check(schedule.getMetadata().getUid(), job, force);
     if (report.isEmpty()) {
+      // Not yet time by the retrier's own backoff, or S3 cannot be used (the Ready condition says why): no
+      // wake-up of the schedule's own from here, until a check looks at storage again.
+      lastReport.remove(schedule.getMetadata().getUid());
       return false;
     }
     List<StoredSnapshot> pending = report.get().pending();
@@ -103,11 +119,7 @@ final class ScheduleUploads {
       LOG.warn("Writing the pending uploads of schedule {}/{} on node {} failed (HTTP {}); written at the next check",
           schedule.getMetadata().getNamespace(), schedule.getMetadata().getName(), node, e.getCode());
     }
-    if (!suspended) {
-      metrics.pendingUploads(schedule.getMetadata().getNamespace(), schedule.getMetadata().getName(), node,
-          pending.size(), pending.stream().findFirst().map(StoredSnapshot::createdAt));
-    }
-    nextCheck.put(schedule.getMetadata().getUid(), report.get().nextCheck());
+    lastReport.put(schedule.getMetadata().getUid(), report.get());
     return true;
   }
 }
