@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * newest resourceVersion a finished one started from. Installed through JOSDK's {@link Metrics} callbacks (the
  * test seam of {@link OperatorRuntime}), it is the positive signal a test waits on before it asserts that
  * something did not happen: a reconcile that started from version V or later has seen that state and done all it
- * was going to do about it (the reconcilers save synchronously, inside reconcile).
+ * was going to do about it: it has claimed or refused the work, and a save it handed to the snapshot runner
+ * ends with another reconcile of the same object, which a test waits for in turn.
  */
 final class ReconcileLog implements Metrics {
 
