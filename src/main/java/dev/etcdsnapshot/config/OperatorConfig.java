@@ -186,12 +186,14 @@ public record OperatorConfig(
    * @param agentGrace how long a new request waits for agents without a Lease yet
    * @param nodeGoneAfter how long after its agent Lease was last renewed a node without a Node object is gone (a
    *     node that never had an agent Lease never is)
+   * @param requestBusyRetry how soon an agent tries a request again when another snapshot of its node is running
    */
   public record Timing(Duration scheduleMaxWait, Duration leaseDuration, Duration leaseRenew,
-      Duration requestRecheck, Duration agentGrace, Duration nodeGoneAfter) {
+      Duration requestRecheck, Duration agentGrace, Duration nodeGoneAfter, Duration requestBusyRetry) {
 
     /** Production values. */
     public static final Timing DEFAULT = new Timing(Duration.ofMinutes(5), Duration.ofSeconds(30),
-        Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofHours(1));
+        Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofHours(1),
+        Duration.ofSeconds(2));
   }
 }

@@ -81,7 +81,7 @@ final class AgentDuty implements AutoCloseable {
         new UploadRetrier(node, engine, p.s3(), publisher, p.metrics(), facts::next, p.clock(), inFlight),
         p.metrics()), o -> o.withName("schedule-agent").settingNamespaces(config.namespaces()));
     operator.register(new RequestAgentReconciler(node, config.identity(), p.schedules(), runner, p.writer(),
-        p.events(), p.clock()), o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
+        p.events(), p.clock(), RequestAgentReconciler.MAX_BUSY_WAIT, timing.requestBusyRetry()), o -> o.withName("request-agent").settingNamespaces(config.namespaces()));
     syncLoop = RuntimeParts.daemonTimer("local-sync-" + node);
   }
 

@@ -67,7 +67,7 @@ class GoneNodeIT {
   static OperatorRuntime startPod(String node, String pod, Path dir) throws Exception {
     OperatorConfig.Timing fast = OperatorHarness.FAST;
     OperatorConfig.Timing timing = new OperatorConfig.Timing(fast.scheduleMaxWait(), fast.leaseDuration(),
-        fast.leaseRenew(), fast.requestRecheck(), fast.agentGrace(), GONE_AFTER);
+        fast.leaseRenew(), fast.requestRecheck(), fast.agentGrace(), GONE_AFTER, fast.requestBusyRetry());
     return harness.startAgent(node, pod, etcd.member(0), dir, Duration.ofSeconds(1), timing);
   }
 

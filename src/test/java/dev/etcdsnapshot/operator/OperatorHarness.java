@@ -73,16 +73,16 @@ final class OperatorHarness implements AutoCloseable {
    */
   static final OperatorConfig.Timing FAST = new OperatorConfig.Timing(Duration.ofMillis(200),
       Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(2),
-      Duration.ofDays(30));
+      Duration.ofDays(30), Duration.ofSeconds(2));
 
   /**
    * For the in-process reconciler tests: agents look at schedules and the leader at requests every 100 ms, and a
    * Lease stays valid for two hours, so a test may jump its clock by half an hour without its one agent counting
-   * as gone.
+   * as gone; a request that finds its node busy is tried again after 100 ms.
    */
   static final OperatorConfig.Timing IN_PROCESS = new OperatorConfig.Timing(Duration.ofMillis(100),
       Duration.ofHours(2), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(2),
-      Duration.ofDays(30));
+      Duration.ofDays(30), Duration.ofMillis(100));
 
   private final KubernetesClient client;
   private final Clock clock;

@@ -14,6 +14,9 @@ import dev.etcdsnapshot.operator.request.RequestAgentReconciler;
 import dev.etcdsnapshot.storage.local.LocalSnapshotStore;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
@@ -21,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,8 +35,7 @@ import org.junit.jupiter.api.Test;
  * The request agent in-process: the real reconciler, run by the operator's own wiring against the mock API server
  * (CRUD), with a fake {@link dev.etcdsnapshot.engine.SnapshotSource} streaming a real etcd snapshot and a local
  * temporary directory. A busy node is the engine refusing for real: the test holds the node's snapshot lock, as
- * another save would. The busy retry comes every 2 s (a constant of the reconciler), so the two busy tests take a
- * retry or two of that long.
+ * another save would. The harness's in-process timing retries a busy request every 100 ms (2 s in production).
  */
 @EnableKubernetesMockClient(crud = true)
 class RequestAgentReconcilerTest {
@@ -95,6 +99,13 @@ class RequestAgentReconcilerTest {
     return NodeLock.acquire(new LocalSnapshotStore(dir, false, "node-a", SnapshotNames::parseTimestamp));
   }
 
+  /** The first phase other than Running that follows a Running (a claim) in {@code phases}, if any yet. */
+  static Optional<RequestPhase> afterAClaim(List<RequestPhase> phases) {
+    int claim = phases.indexOf(RequestPhase.RUNNING);
+    return claim < 0 ? Optional.empty()
+        : phases.subList(claim + 1, phases.size()).stream().filter(p -> p != RequestPhase.RUNNING).findFirst();
+  }
+
   @Test
   void aRequestSucceedsAndItsStatusListsTheFileOnDisk() throws Exception {
     request("before-upgrade");
@@ -130,8 +141,9 @@ class RequestAgentReconcilerTest {
       await().atMost(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
         assertThat(entry("while-busy").getPhase()).isEqualTo(RequestPhase.PENDING);
         assertThat(entry("while-busy").getMessage()).contains("node-a").endsWith("; retrying");
+        // each retry claims the entry for a moment (Running) before it records the refusal again
+        assertThat(get("while-busy").getStatus().getPhase()).isIn(RequestPhase.PENDING, RequestPhase.RUNNING);
       });
-      assertThat(get("while-busy").getStatus().getPhase()).isEqualTo(RequestPhase.PENDING);
       assertThat(files("while-busy")).isEmpty();
       assertThat(source.streams()).as("nothing streamed from etcd").isEqualTo(streamsBefore);
     }
@@ -152,14 +164,28 @@ class RequestAgentReconcilerTest {
       await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
           .until(() -> entry("never-free").getPhase() == RequestPhase.PENDING);
 
-      // A minute short of the bound the retry still waits.
-      OperatorRuntime runtime = harness.runtime(0);
-      await().atMost(Duration.ofSeconds(5)).until(() -> harness.reconciled(runtime, "request-agent", r) >= 1);
-      long looks = harness.reconciled(runtime, "request-agent", r); // the first refusal's look has ended
+      // A minute short of the bound the retry still waits. Each retry claims the entry (Running) and then records
+      // the refusal; a claim seen by a watch opened after the clock moved starts a retry that reads the new time,
+      // and its record must be Pending again, not Failed (which would stay).
       clock.advance(bound.minusMinutes(1));
-      await().atMost(Duration.ofSeconds(10))
-          .until(() -> harness.reconciled(runtime, "request-agent", r) > looks);
-      assertThat(entry("never-free").getPhase()).isEqualTo(RequestPhase.PENDING);
+      List<RequestPhase> seen = new CopyOnWriteArrayList<>();
+      try (Watch watch = client.resources(EtcdSnapshotRequest.class).inNamespace(OperatorHarness.NS)
+          .withName("never-free").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, EtcdSnapshotRequest changed) {
+              var results = changed.getStatus() == null ? null : changed.getStatus().getResults();
+              if (results != null && results.size() == 1) {
+                seen.add(results.get(0).getPhase());
+              }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {}
+          })) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> afterAClaim(seen).isPresent());
+      }
+      assertThat(afterAClaim(seen)).contains(RequestPhase.PENDING);
+      assertThat(entry("never-free").getMessage()).endsWith("; retrying");
       assertThat(events("SnapshotFailed", "never-free")).isEmpty();
 
       // Past it the node's entry fails, saying why, with an Event, and the leader fails the request.

@@ -31,9 +31,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequest> {
 
-  /** How soon to retry when another snapshot of the node is running. */
-  static final Duration BUSY_RETRY = Duration.ofSeconds(2);
-
   /**
    * How long a request waits, retrying, for another snapshot of the node to end before its result says Failed: a
    * bound, so a save that never ends does not keep a request Pending forever.
@@ -48,6 +45,7 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
   private final ResourceEvents events;
   private final Clock clock;
   private final Duration maxBusyWait;
+  private final Duration busyRetry;
   /** When each request of this process first found the node busy, by uid; dropped when it runs. */
   private final Map<String, Instant> busySince = new ConcurrentHashMap<>();
   /** The runs going, and those that ended until the reconcile their end triggers records them. */
@@ -56,19 +54,14 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
   /**
    * @param agent this pod's identity, recorded with the claim
    * @param clock measures how long a request has waited for a busy node
-   */
-  public RequestAgentReconciler(String node, String agent, ScheduleCache schedules, SnapshotRunner runner,
-      StatusWriter writer, ResourceEvents events, Clock clock) {
-    this(node, agent, schedules, runner, writer, events, clock, MAX_BUSY_WAIT);
-  }
-
-  /**
    * @param maxBusyWait how long a request retries while another snapshot of the node runs, then fails
+   * @param busyRetry how soon a request is tried again while another snapshot of the node runs
    */
   public RequestAgentReconciler(String node, String agent, ScheduleCache schedules, SnapshotRunner runner,
-      StatusWriter writer, ResourceEvents events, Clock clock, Duration maxBusyWait) {
+      StatusWriter writer, ResourceEvents events, Clock clock, Duration maxBusyWait, Duration busyRetry) {
     this.clock = clock;
     this.maxBusyWait = maxBusyWait;
+    this.busyRetry = busyRetry;
     this.node = node;
     this.agent = agent;
     this.schedules = schedules;
@@ -146,7 +139,7 @@ public final class RequestAgentReconciler implements Reconciler<EtcdSnapshotRequ
         Instant since = busySince.computeIfAbsent(uid, k -> now);
         if (Duration.between(since, now).compareTo(maxBusyWait) < 0) {
           finish(request, RequestPhase.PENDING, "", List.of(), outcome.message() + "; retrying");
-          return UpdateControl.<EtcdSnapshotRequest>noUpdate().rescheduleAfter(BUSY_RETRY);
+          return UpdateControl.<EtcdSnapshotRequest>noUpdate().rescheduleAfter(busyRetry);
         }
         busySince.remove(uid);
         String why = outcome.message() + "; gave up after retrying for " + maxBusyWait
