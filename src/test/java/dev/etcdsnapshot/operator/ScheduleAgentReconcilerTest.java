@@ -70,8 +70,12 @@ class ScheduleAgentReconcilerTest {
     spec.setSchedule("* * * * *");
     spec.setName("minutely");
     EtcdSnapshotSchedule created = harness.schedule("minutely", spec);
-    Instant slot = CronSchedule.parse("* * * * *", "UTC")
-        .nextAfter(Instant.parse(created.getMetadata().getCreationTimestamp())).get();
+    // The agent's next slot is the one after its clock, the test's the one after the API server's creation
+    // timestamp: put the clock there, or a minute boundary between the two (the clock was set when the class
+    // started) makes them differ.
+    Instant creation = Instant.parse(created.getMetadata().getCreationTimestamp());
+    clock.set(creation);
+    Instant slot = CronSchedule.parse("* * * * *", "UTC").nextAfter(creation).get();
     await().atMost(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
       assertThat(Conditions.find(get("minutely").getStatus().getConditions(), "Ready")).get()
           .extracting(Condition::getStatus).isEqualTo("True");

@@ -89,6 +89,9 @@ class ScheduleIT {
     spec.setName("every5");
     EtcdSnapshotSchedule s = create("every5", spec);
     Instant slot = firstSlot(s, "*/5 * * * *");
+    // The agents' next slot is the one after their clock: at the creation timestamp, it is the test's slot even
+    // when a boundary fell between the clock's start and the creation.
+    clock.set(Instant.parse(s.getMetadata().getCreationTimestamp()));
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(condition("every5", "Ready")).isNotNull().extracting(Condition::getStatus).isEqualTo("True");
