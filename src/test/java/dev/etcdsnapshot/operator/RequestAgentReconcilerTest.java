@@ -101,10 +101,7 @@ class RequestAgentReconcilerTest {
 
   /** The first entry other than Running that follows a Running one (a claim) in {@code entries}, if any yet. */
   static Optional<NodeSnapshotResult> afterAClaim(List<NodeSnapshotResult> entries) {
-    int claim = -1;
-    for (int i = 0; i < entries.size() && claim < 0; i++) {
-      claim = entries.get(i).getPhase() == RequestPhase.RUNNING ? i : -1;
-    }
+    int claim = entries.stream().map(NodeSnapshotResult::getPhase).toList().indexOf(RequestPhase.RUNNING);
     return claim < 0 ? Optional.empty()
         : entries.subList(claim + 1, entries.size()).stream().filter(e -> e.getPhase() != RequestPhase.RUNNING)
             .findFirst();
