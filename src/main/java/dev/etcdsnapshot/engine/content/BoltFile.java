@@ -4,17 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * A bbolt database file, memory-mapped read-only in windows of at most 1 GiB: a page is a slice of the mapping, so
- * walking the file copies nothing onto the heap and costs no system call per page (the kernel pages the file in
- * as the walk touches it; those pages are the page cache's, not the JVM heap's). A page whose overflow reaches past
- * its window's mapping (a value larger than {@link #WINDOW_OVERLAP}) is read onto the heap instead. Layout facts (from bbolt's {@code internal/common}): every page starts with a 16-byte header
- * (id u64, flags u16, count u16, overflow u32, little-endian); pages 0 and 1 are meta pages whose body is magic,
- * version, page size, flags, root bucket (root u64, sequence u64), free list, high-water mark, txid and an FNV-64a
- * checksum of the 56 bytes before it.
+ * A bbolt database file, read with positional reads: a {@link Reader} (one per cursor) reads the pages a walk asks
+ * for into a buffer of its own and reads ahead while the walk goes through the file in order, so a walk costs one
+ * system call per up to {@link #MAX_READ_AHEAD} bytes and holds no more than that, whatever the file's size. Reads
+ * rather than a memory mapping: a page is then copied once from the page cache into a buffer used again and again,
+ * instead of being mapped by a page fault of its own, which is what dominated a walk where faults are dear (a
+ * virtual machine's, about 1.2 µs a page here: BENCHMARKS.md, issue 10). Layout facts (from bbolt's
+ * {@code internal/common}): every page starts with a 16-byte header (id u64, flags u16, count u16, overflow u32,
+ * little-endian); pages 0 and 1 are meta pages whose body is magic, version, page size, flags, root bucket (root u64,
+ * sequence u64), free list, high-water mark, txid and an FNV-64a checksum of the 56 bytes before it.
  */
 final class BoltFile {
 
@@ -31,24 +32,18 @@ final class BoltFile {
   private static final int MIN_PAGE = 512;
   private static final int MAX_PAGE = 1 << 16;
   private static final int TRAILER = 32;
-  static final long WINDOW = 1L << 30;
-  static final long WINDOW_OVERLAP = 64L << 20;
+  /** What a reader reads at a page its previous read did not end at: most pages with their overflow fit. */
+  static final int MIN_READ_AHEAD = 64 * 1024;
+  /** The most a reader reads at once (doubling from the minimum while the walk stays in file order). */
+  static final int MAX_READ_AHEAD = 1 << 20;
 
   private final FileChannel channel;
   private final long fileSize;
-  private final MappedByteBuffer[] windows;
   private final BoltMeta meta;
 
   BoltFile(FileChannel channel) throws IOException {
     this.channel = channel;
     this.fileSize = channel.size();
-    int count = (int) ((fileSize + WINDOW - 1) / WINDOW);
-    this.windows = new MappedByteBuffer[count];
-    for (int i = 0; i < count; i++) {
-      long start = i * WINDOW;
-      long length = Math.min(fileSize - start, WINDOW + WINDOW_OVERLAP);
-      windows[i] = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
-    }
     this.meta = chooseMeta();
     long database = meta.databaseSize();
     if (fileSize < database) {
@@ -113,7 +108,7 @@ final class BoltFile {
       why[index] = "lies beyond the end of the file";
       return null;
     }
-    ByteBuffer page = mapped(offset, HEADER + META_BODY);
+    ByteBuffer page = read(offset, HEADER + META_BODY);
     int flags = Short.toUnsignedInt(page.getShort(8));
     int magic = page.getInt(HEADER);
     int version = page.getInt(HEADER + 4);
@@ -165,41 +160,118 @@ final class BoltFile {
   }
 
   /**
-   * Page {@code id} with its overflow pages, as a little-endian buffer; its header must carry that id and one of
-   * {@code allowedFlags}.
+   * Page {@code id} with its overflow pages, as a little-endian buffer of its own; its header must carry that id
+   * and one of {@code allowedFlags}. For pages read once (the free list); a walk reads through a {@link Reader}.
    */
   ByteBuffer page(long id, int allowedFlags, String role) {
+    long offset = offset(id, role);
+    try {
+      int span = span(read(offset, HEADER), id, allowedFlags, role);
+      return read(offset, span);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A new reader of this file's pages, for one cursor. */
+  Reader reader() {
+    return new Reader();
+  }
+
+  /**
+   * Reads pages for one cursor (not thread-safe; each thread's cursors have their own readers). A page it returns
+   * is a slice of its buffer, valid until its next {@link #page} call: a caller that needs a page longer (a branch
+   * page under the leaves being read) {@linkplain #copy copies} it.
+   */
+  final class Reader {
+
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+    private long start;
+    private int length;
+    private int readAhead = MIN_READ_AHEAD;
+
+    /** Page {@code id} with its overflow pages, checked like {@link BoltFile#page}. */
+    ByteBuffer page(long id, int allowedFlags, String role) {
+      long offset = offset(id, role);
+      try {
+        if (!holds(offset, HEADER)) {
+          fill(offset, HEADER);
+        }
+        int at = (int) (offset - start);
+        int span = span(buffer.slice(at, HEADER).order(ByteOrder.LITTLE_ENDIAN), id, allowedFlags, role);
+        if (span > MAX_READ_AHEAD) {
+          return read(offset, span); // a very large value: read on its own, the read-ahead left as it is
+        }
+        if (!holds(offset, span)) {
+          fill(offset, span);
+          at = 0;
+        }
+        return buffer.slice(at, span).order(ByteOrder.LITTLE_ENDIAN);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private boolean holds(long offset, int bytes) {
+      return offset >= start && offset + bytes <= start + length;
+    }
+
+    /**
+     * Reads from {@code offset} at least {@code needed} bytes: twice as much as last time when the walk goes on from
+     * within the last read to past its end (pages written in order), the minimum again when it jumps.
+     */
+    private void fill(long offset, int needed) throws IOException {
+      boolean onward = length > 0 && offset >= start && offset <= start + length;
+      readAhead = onward ? Math.min(readAhead * 2, MAX_READ_AHEAD) : MIN_READ_AHEAD;
+      int size = (int) Math.min(Math.max(readAhead, needed), Math.max(needed, fileSize - offset));
+      if (buffer.capacity() < size) {
+        buffer = ByteBuffer.allocateDirect(Math.max(size, Math.min(buffer.capacity() * 2, MAX_READ_AHEAD)));
+      }
+      buffer.clear().limit(size);
+      readFully(buffer, offset, needed);
+      start = offset;
+      length = buffer.position();
+    }
+  }
+
+  /** A page's copy on the heap, for a caller that keeps it beyond its reader's next read. */
+  static ByteBuffer copy(ByteBuffer page) {
+    ByteBuffer copy = ByteBuffer.allocate(page.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+    copy.put(0, page, 0, page.capacity());
+    return copy;
+  }
+
+  private long offset(long id, String role) {
     if (id < 2 || id >= meta.highWaterMark()) {
       throw new SnapshotFormatException("snapshot is corrupt: " + role + " points to page " + id + ", outside the "
           + meta.highWaterMark() + " pages in use");
     }
-    try {
-      long offset = id * meta.pageSize();
-      ByteBuffer header = mapped(offset, HEADER);
-      long headerId = header.getLong(0);
-      int flags = Short.toUnsignedInt(header.getShort(8));
-      long overflow = Integer.toUnsignedLong(header.getInt(12));
-      if (headerId != id) {
-        throw new SnapshotFormatException("snapshot is corrupt: page " + id + " (offset " + offset + ") carries id "
-            + headerId + " — a wrong page size or a damaged page");
-      }
-      if ((flags & allowedFlags) == 0 || Integer.bitCount(flags) != 1) {
-        throw new SnapshotFormatException("snapshot is corrupt: page " + id + " has flags 0x"
-            + Integer.toHexString(flags) + " where " + role + " expects a " + describe(allowedFlags) + " page");
-      }
-      if (id + overflow >= meta.highWaterMark()) {
-        throw new SnapshotFormatException("snapshot is corrupt: page " + id + " overflows by " + overflow
-            + " pages past the " + meta.highWaterMark() + " pages in use");
-      }
-      long span = (overflow + 1) * meta.pageSize();
-      if (span > Integer.MAX_VALUE - 8) {
-        throw new SnapshotFormatException("snapshot is corrupt: page " + id + " spans " + span + " bytes");
-      }
-      ByteBuffer page = mapped(offset, (int) span);
-      return page != null ? page : read(offset, (int) span);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    return id * meta.pageSize();
+  }
+
+  /** The bytes page {@code id} spans with its overflow pages, from its header, which must be the page's. */
+  private int span(ByteBuffer header, long id, int allowedFlags, String role) {
+    long offset = id * meta.pageSize();
+    long headerId = header.getLong(0);
+    int flags = Short.toUnsignedInt(header.getShort(8));
+    long overflow = Integer.toUnsignedLong(header.getInt(12));
+    if (headerId != id) {
+      throw new SnapshotFormatException("snapshot is corrupt: page " + id + " (offset " + offset + ") carries id "
+          + headerId + " — a wrong page size or a damaged page");
     }
+    if ((flags & allowedFlags) == 0 || Integer.bitCount(flags) != 1) {
+      throw new SnapshotFormatException("snapshot is corrupt: page " + id + " has flags 0x"
+          + Integer.toHexString(flags) + " where " + role + " expects a " + describe(allowedFlags) + " page");
+    }
+    if (id + overflow >= meta.highWaterMark()) {
+      throw new SnapshotFormatException("snapshot is corrupt: page " + id + " overflows by " + overflow
+          + " pages past the " + meta.highWaterMark() + " pages in use");
+    }
+    long span = (overflow + 1) * meta.pageSize();
+    if (span > Integer.MAX_VALUE - 8) {
+      throw new SnapshotFormatException("snapshot is corrupt: page " + id + " spans " + span + " bytes");
+    }
+    return (int) span;
   }
 
   /** The pages a page spans (1 + overflow), without reading its body. */
@@ -221,33 +293,28 @@ final class BoltFile {
     return text.toString();
   }
 
-  /**
-   * {@code length} bytes at {@code offset} as a little-endian slice of the mapping; null when they lie past the
-   * end of the window the offset falls in (a very large overflow), or a heap read when they lie past the file's end
-   * (which then says the file is truncated).
-   */
-  private ByteBuffer mapped(long offset, int length) throws IOException {
-    int index = (int) (offset / WINDOW);
-    if (index >= windows.length || offset + length > fileSize) {
-      return read(offset, length);
-    }
-    MappedByteBuffer window = windows[index];
-    long start = index * WINDOW;
-    if (offset + length > start + window.capacity()) {
-      return null;
-    }
-    return window.slice((int) (offset - start), length).order(ByteOrder.LITTLE_ENDIAN);
+  /** {@code length} bytes at {@code offset} in a heap buffer of their own, little-endian. */
+  private ByteBuffer read(long offset, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    readFully(buffer, offset, length);
+    return buffer.clear().order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  private ByteBuffer read(long offset, int length) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+  /**
+   * Reads into {@code buffer} from {@code offset} until it is full or the file ends, and at least {@code needed}
+   * bytes: fewer mean the file ends within the page, which says it is truncated.
+   */
+  private void readFully(ByteBuffer buffer, long offset, int needed) throws IOException {
+    int begin = buffer.position();
     while (buffer.hasRemaining()) {
-      int n = channel.read(buffer, offset + buffer.position());
+      int n = channel.read(buffer, offset + buffer.position() - begin);
       if (n < 0) {
-        throw new SnapshotFormatException("snapshot is truncated: " + length + " bytes at offset " + offset
-            + " lie beyond the end of the file (" + fileSize + " bytes)");
+        break;
       }
     }
-    return buffer.clear();
+    if (buffer.position() - begin < needed) {
+      throw new SnapshotFormatException("snapshot is truncated: " + needed + " bytes at offset " + offset
+          + " lie beyond the end of the file (" + fileSize + " bytes)");
+    }
   }
 }

@@ -13,8 +13,10 @@ import java.util.Deque;
  * is its 16-byte header (root page u64, sequence u64), and a root of 0 means the bucket's leaf page follows inline.
  * Keys must be strictly ascending across the bucket; anything else is reported as a corrupt page.
  *
- * <p>The current key and value are slices of the page (of the file's mapping): nothing is copied unless a caller
- * asks for a {@code byte[]}.
+ * <p>The current key and value are slices of the leaf page in the cursor's {@link BoltFile.Reader}, valid until
+ * the cursor moves: nothing is copied unless a caller asks for a {@code byte[]}. The branch pages on the stack are
+ * copies (they outlive the reads of the leaves under them), and so is the previous key that the next is compared
+ * with.
  */
 final class BucketCursor {
 
@@ -23,17 +25,21 @@ final class BucketCursor {
   private static final int ELEMENT = 16;
 
   private final BoltFile file;
+  private final BoltFile.Reader reader;
   private final PageMap pages;
   private final String name;
   private final Deque<Frame> stack = new ArrayDeque<>();
   private ByteBuffer key;
   private ByteBuffer value;
   private int flags;
+  private byte[] previousKey = new byte[32];
+  private int previousKeyLength = -1;
 
   private record Frame(ByteBuffer page, long id, boolean leaf, int count, int[] next) {}
 
   private BucketCursor(BoltFile file, PageMap pages, String name) {
     this.file = file;
+    this.reader = file.reader();
     this.pages = pages;
     this.name = name;
   }
@@ -117,9 +123,15 @@ final class BucketCursor {
     int vsize = page.getInt(element + 12);
     check(frame, element, pos, ksize, vsize);
     ByteBuffer nextKey = page.slice(element + pos, ksize);
-    if (key != null && compareUnsigned(key.clear(), nextKey) >= 0) {
+    if (previousKeyLength >= 0 && compareUnsigned(ByteBuffer.wrap(previousKey, 0, previousKeyLength).slice(),
+        nextKey) >= 0) {
       throw corrupt("its keys are out of order on page " + frame.id());
     }
+    if (previousKey.length < ksize) {
+      previousKey = new byte[Math.max(ksize, previousKey.length * 2)];
+    }
+    nextKey.get(0, previousKey, 0, ksize);
+    previousKeyLength = ksize;
     key = nextKey;
     value = page.slice(element + pos + ksize, vsize);
     flags = elementFlags;
@@ -146,9 +158,10 @@ final class BucketCursor {
   }
 
   private void pushPage(long id) {
-    ByteBuffer page = file.page(id, BoltFile.BRANCH | BoltFile.LEAF, name);
+    ByteBuffer page = reader.page(id, BoltFile.BRANCH | BoltFile.LEAF, name);
     pages.claim(id, file.span(page), name);
-    push(page, id, Short.toUnsignedInt(page.getShort(8)) == BoltFile.LEAF);
+    boolean leaf = Short.toUnsignedInt(page.getShort(8)) == BoltFile.LEAF;
+    push(leaf ? page : BoltFile.copy(page), id, leaf);
   }
 
   private void push(ByteBuffer page, long id, boolean leaf) {
@@ -177,7 +190,10 @@ final class BucketCursor {
     return key;
   }
 
-  /** The current entry's value (a nested bucket's header for {@link #isBucket()}), a slice of its page. */
+  /**
+   * The current entry's value (a nested bucket's header for {@link #isBucket()}), a slice of its page, valid until
+   * the cursor moves.
+   */
   ByteBuffer value() {
     return value;
   }

@@ -10,8 +10,9 @@ import java.util.zip.Checksum;
 /**
  * One entry of etcd's {@code key} bucket: the bbolt key is the revision (8-byte big-endian main revision, '_',
  * 8-byte big-endian sub revision, and a trailing 't' for a deletion), the value an mvcc {@code KeyValue} protobuf
- * (a deletion's holds only the key). The bytes are slices of the snapshot's mapped pages, read where they lie (valid
- * while the {@link SnapshotContent} is open), so hashes over them match etcd's and reading the etcd key copies
+ * (a deletion's holds only the key). The bytes are slices of the page the reader holds, read where they lie (valid
+ * until the iteration that gave this revision moves on: a caller that keeps one keeps its copies, such as
+ * {@link #rawValue()} or {@link #keyValue()}), so hashes over them match etcd's and reading the etcd key copies
  * nothing but the key.
  */
 public final class KeyRevision {

@@ -7,7 +7,8 @@ import java.util.Map;
  * The key bucket's second reading for {@code inspect}, run beside the structure walk on its own thread: the
  * snapshot's revision, the etcd keys alive at it and the live Kubernetes objects. It needs each revision's key only
  * (at the head of its value), not the rest of the value that the walk hashes, and nothing it computes depends on
- * the walk's order-dependent CRC, so the two readings of the mapped file proceed on two cores at once.
+ * the walk's order-dependent CRC, so the two readings of the file (each through its own reader) proceed on two cores
+ * at once.
  */
 final class LiveObjects implements Runnable {
 

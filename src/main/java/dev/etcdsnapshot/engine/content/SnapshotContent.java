@@ -21,9 +21,9 @@ import java.util.zip.ZipInputStream;
 
 /**
  * What an etcd snapshot file holds, read straight from its bbolt pages without etcd: the meta page, etcd's
- * {@code meta} bucket and the {@code key} bucket's revisions. Memory stays flat: the file is memory-mapped and a
- * B+tree walk holds slices of the pages it is on (a stack of one page per tree level); no page is copied onto the
- * heap.
+ * {@code meta} bucket and the {@code key} bucket's revisions. Memory stays flat: a B+tree walk holds the pages it is on
+ * (a stack of one page per tree level) and reads the file through a read-ahead buffer of at most
+ * 1 MiB, whatever the file's size.
  *
  * <p>A k3s {@code .zip} snapshot (recognised by its bytes, not its name) is inflated first into a private
  * temporary file, deleted on {@link #close()}: a B+tree walk jumps between pages, which a Deflate stream cannot do,
@@ -273,7 +273,7 @@ public final class SnapshotContent implements AutoCloseable {
 
     /**
      * An entry of a top-level {@code bucket}; {@code value} is null for a nested bucket (not descended into). Both
-     * are slices of the mapped page, valid while the content is open: read them, do not keep them.
+     * are slices of the page being read, valid until this call returns: read them, do not keep them.
      */
     void entry(String bucket, ByteBuffer key, ByteBuffer value);
   }

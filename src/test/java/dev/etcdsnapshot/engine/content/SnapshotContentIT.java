@@ -86,8 +86,11 @@ class SnapshotContentIT {
       });
       assertThat(mains).isSorted();
       assertThat(replayed).isEqualTo(liveAtSnapshot);
-      // The overflow value (spanning many pages) and the leased key survive byte for byte.
+      // The overflow values (one within the reader's read-ahead, one beyond it) and the leased key survive byte for
+      // byte.
       assertThat(replayed.get(ContentFixtures.BIG_KEY).getValue().size()).isEqualTo(ContentFixtures.BIG_VALUE);
+      assertThat(replayed.get(ContentFixtures.HUGE_KEY).getValue().toByteArray())
+          .isEqualTo(ContentFixtures.pattern(ContentFixtures.HUGE_VALUE, 17));
       assertThat(replayed.get(ContentFixtures.LEASED_KEY).getLease()).isNotZero();
     }
   }
@@ -262,6 +265,9 @@ class SnapshotContentIT {
     static final String BIG_KEY = "/registry/configmaps/default/big";
     static final String LEASED_KEY = "/registry/leases/kube-system/leader";
     static final int BIG_VALUE = 200 * 1024;
+    /** Larger than the reader's read-ahead (1 MiB), so its page is read on its own; under etcd's 1.5 MiB limit. */
+    static final String HUGE_KEY = "/registry/secrets/default/huge";
+    static final int HUGE_VALUE = 1280 * 1024;
 
     static void write(Client client) throws Exception {
       for (int i = 0; i < 400; i++) {
@@ -277,6 +283,15 @@ class SnapshotContentIT {
       put(client, "/registry/apiregistration.k8s.io/apiservices/v1.apps", "svc");
       put(client, "/registry/example.com/widgets/ns2/w1", "{}");
       put(client, "/other/key", "not kubernetes");
+      client.getKVClient().put(bytes(HUGE_KEY), ByteSequence.from(pattern(HUGE_VALUE, 17))).get(10, TimeUnit.SECONDS);
+    }
+
+    static byte[] pattern(int size, int step) {
+      byte[] bytes = new byte[size];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = (byte) (i * step);
+      }
+      return bytes;
     }
 
     static long compactNow(Client client) throws Exception {
@@ -291,11 +306,7 @@ class SnapshotContentIT {
       long lease = client.getLeaseClient().grant(600).get(10, TimeUnit.SECONDS).getID();
       client.getKVClient().put(bytes(LEASED_KEY), bytes("holder"), PutOption.builder().withLeaseId(lease).build())
           .get(10, TimeUnit.SECONDS);
-      byte[] big = new byte[BIG_VALUE];
-      for (int i = 0; i < big.length; i++) {
-        big[i] = (byte) (i * 31);
-      }
-      client.getKVClient().put(bytes(BIG_KEY), ByteSequence.from(big)).get(10, TimeUnit.SECONDS);
+      client.getKVClient().put(bytes(BIG_KEY), ByteSequence.from(pattern(BIG_VALUE, 31))).get(10, TimeUnit.SECONDS);
       for (int i = 0; i < 30; i++) {
         put(client, "/registry/configmaps/ns2/cm-" + (i * 4 + 2), "after-compaction" + i);
       }
