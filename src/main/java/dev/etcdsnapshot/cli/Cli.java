@@ -4,6 +4,7 @@ import dev.etcdsnapshot.engine.file.Messages;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -70,6 +71,15 @@ public final class Cli {
 
   /** Parses and runs {@code args}, writing to the given streams; returns the exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    Optional<InspectCommand> inspect = InspectShortcut.parse(args);
+    if (inspect.isPresent()) {
+      return run(inspect.get(), out, err);
+    }
+    return executeWithPicocli(out, err, args);
+  }
+
+  /** {@link #execute} with every line parsed by picocli, {@code inspect}'s plain ones included. */
+  static int executeWithPicocli(PrintWriter out, PrintWriter err, String... args) {
     List<Class<?>> subcommands = subcommandsFor(args);
     CommandLine cli = commandLine(subcommands);
     cli.setOut(out);
@@ -81,6 +91,20 @@ public final class Cli {
       quietLibraryLogs();
     }
     int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** An {@link InspectShortcut} command, failing the way {@link #executionFailure} fails a picocli one. */
+  private static int run(InspectCommand command, PrintWriter out, PrintWriter err) {
+    int code;
+    try {
+      code = command.run(out, err);
+    } catch (Exception e) {
+      err.println(Messages.of(e));
+      code = FAILED;
+    }
     out.flush();
     err.flush();
     return code;

@@ -4,6 +4,7 @@ import dev.etcdsnapshot.engine.content.SnapshotContent;
 import dev.etcdsnapshot.engine.content.SnapshotFormatException;
 import dev.etcdsnapshot.engine.content.SnapshotStatus;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,6 +40,11 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** Runs the command with its fields set (by picocli, or by {@link InspectShortcut}); returns the exit code. */
+  int run(PrintWriter out, PrintWriter err) throws IOException {
     SnapshotInspection.Format format = SnapshotInspection.Format.parse(output);
     // Resolved without a SnapshotEngine and its store, whose logging and clock set-up a read of one file needs not.
     Path file = SnapshotArgument.resolve(target, storage).toAbsolutePath().normalize();
@@ -47,10 +53,10 @@ public final class InspectCommand implements Callable<Integer> {
     try (SnapshotContent content = SnapshotContent.open(file, temp)) {
       status = SnapshotStatus.of(content);
     } catch (SnapshotFormatException e) {
-      spec.commandLine().getErr().println("Snapshot " + file + " cannot be read: " + e.getMessage());
+      err.println("Snapshot " + file + " cannot be read: " + e.getMessage());
       return Cli.FAILED;
     }
-    spec.commandLine().getOut().print(SnapshotInspection.render(status, format));
+    out.print(SnapshotInspection.render(status, format));
     return 0;
   }
 }
