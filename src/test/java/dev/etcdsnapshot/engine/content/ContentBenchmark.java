@@ -21,6 +21,7 @@ import dev.etcdsnapshot.testing.Measured.Run;
 import dev.etcdsnapshot.testing.Measured.Stats;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ class ContentBenchmark {
   static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
   static final Path JAR = Path.of("target/etcd-snapshot-operator.jar");
   static final Path CDS = Path.of("bench/work/cds");
+  /** {@code -Dbench.keep=PATH}: where the measured snapshot is copied after the rounds, to time a command by hand. */
+  static final String KEEP = System.getProperty("bench.keep", "");
 
   @TempDir Path tmp;
 
@@ -83,6 +86,9 @@ class ContentBenchmark {
           saves.add((System.nanoTime() - start) / 1e9);
           proofs.add(prove(verifier, file, source));
           Files.delete(file);
+        }
+        if (!KEEP.isEmpty()) {
+          Files.copy(kept, Path.of(KEEP), StandardCopyOption.REPLACE_EXISTING);
         }
         report(fileSize, db, same, Stats.of(etcdctl), Stats.of(viaLauncher), Stats.of(inspect), Stats.of(rss), Stats.of(saves),
             Stats.of(proofs));
