@@ -9,7 +9,8 @@ import java.util.Optional;
  * {@code inspect}, one snapshot argument and at most one each of {@code -o/--output}, {@code --temp-dir},
  * {@code --dir/--etcd-snapshot-dir} and {@code --node-name}, every value a separate or {@code =}-attached word that
  * does not start with '-'. Anything else (help, --debug, {@code @files}, a repeated or unknown option, a missing
- * value) is left to picocli, whose messages stay the only ones a user sees for a line it would refuse.
+ * value) is left to picocli, whose messages stay the only ones a user sees for a line it would refuse. An option
+ * added to {@link InspectCommand} therefore keeps working through picocli until it is added here too.
  *
  * <p>Why: picocli's start-up (the model built from annotations through dynamic proxies, and its Java 5 class files,
  * which the launcher's class-data-sharing archive cannot hold) costs about 0.1 s, a third of {@code etcdctl snapshot
