@@ -166,7 +166,7 @@ final class BoltFile {
   ByteBuffer page(long id, int allowedFlags, String role) {
     long offset = offset(id, role);
     try {
-      int span = span(read(offset, HEADER), id, allowedFlags, role);
+      int span = spanBytes(read(offset, HEADER), id, allowedFlags, role);
       return read(offset, span);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -198,7 +198,7 @@ final class BoltFile {
           fill(offset, HEADER);
         }
         int at = (int) (offset - start);
-        int span = span(buffer.slice(at, HEADER).order(ByteOrder.LITTLE_ENDIAN), id, allowedFlags, role);
+        int span = spanBytes(buffer.slice(at, HEADER).order(ByteOrder.LITTLE_ENDIAN), id, allowedFlags, role);
         if (span > MAX_READ_AHEAD) {
           return read(offset, span); // a very large value: read on its own, the read-ahead left as it is
         }
@@ -249,8 +249,11 @@ final class BoltFile {
     return id * meta.pageSize();
   }
 
-  /** The bytes page {@code id} spans with its overflow pages, from its header, which must be the page's. */
-  private int span(ByteBuffer header, long id, int allowedFlags, String role) {
+  /**
+   * The bytes page {@code id} spans with its overflow pages, from its header, which must be the page's (checked
+   * here: id, flags, overflow inside the file).
+   */
+  private int spanBytes(ByteBuffer header, long id, int allowedFlags, String role) {
     long offset = id * meta.pageSize();
     long headerId = header.getLong(0);
     int flags = Short.toUnsignedInt(header.getShort(8));

@@ -15,8 +15,8 @@ import java.util.Deque;
  *
  * <p>The current key and value are slices of the leaf page in the cursor's {@link BoltFile.Reader}, valid until
  * the cursor moves: nothing is copied unless a caller asks for a {@code byte[]}. The branch pages on the stack are
- * copies (they outlive the reads of the leaves under them), and so is the previous key that the next is compared
- * with.
+ * copies (they outlive the reads of the leaves under them), and so is the last key of a leaf, copied before the
+ * next page is read, for the order check against the next leaf's first key.
  */
 final class BucketCursor {
 
@@ -32,8 +32,6 @@ final class BucketCursor {
   private ByteBuffer key;
   private ByteBuffer value;
   private int flags;
-  private byte[] previousKey = new byte[32];
-  private int previousKeyLength = -1;
 
   private record Frame(ByteBuffer page, long id, boolean leaf, int count, int[] next) {}
 
@@ -123,15 +121,9 @@ final class BucketCursor {
     int vsize = page.getInt(element + 12);
     check(frame, element, pos, ksize, vsize);
     ByteBuffer nextKey = page.slice(element + pos, ksize);
-    if (previousKeyLength >= 0 && compareUnsigned(ByteBuffer.wrap(previousKey, 0, previousKeyLength).slice(),
-        nextKey) >= 0) {
+    if (key != null && compareUnsigned(key.clear(), nextKey) >= 0) {
       throw corrupt("its keys are out of order on page " + frame.id());
     }
-    if (previousKey.length < ksize) {
-      previousKey = new byte[Math.max(ksize, previousKey.length * 2)];
-    }
-    nextKey.get(0, previousKey, 0, ksize);
-    previousKeyLength = ksize;
     key = nextKey;
     value = page.slice(element + pos + ksize, vsize);
     flags = elementFlags;
@@ -158,6 +150,11 @@ final class BucketCursor {
   }
 
   private void pushPage(long id) {
+    if (key != null) {
+      // The reader is about to reuse the buffer the last key lies in; the next key is compared with a copy.
+      key = ByteBuffer.wrap(bytes(key));
+      value = null;
+    }
     ByteBuffer page = reader.page(id, BoltFile.BRANCH | BoltFile.LEAF, name);
     pages.claim(id, file.span(page), name);
     boolean leaf = Short.toUnsignedInt(page.getShort(8)) == BoltFile.LEAF;
