@@ -96,14 +96,13 @@ public final class Cli {
     return code;
   }
 
-  /** An {@link InspectShortcut} command, failing the way {@link #executionFailure} fails a picocli one. */
+  /** An {@link InspectShortcut} command, failing as a picocli one does (a plain line has no --debug). */
   private static int run(InspectCommand command, PrintWriter out, PrintWriter err) {
     int code;
     try {
       code = command.run(out, err);
     } catch (Exception e) {
-      err.println(Messages.of(e));
-      code = FAILED;
+      code = failed(e, err, false);
     }
     out.flush();
     err.flush();
@@ -111,15 +110,17 @@ public final class Cli {
   }
 
   private static IExecutionExceptionHandler executionFailure() {
-    return (e, cli, parseResult) -> {
-      PrintWriter err = cli.getErr();
-      if (parseResult.expandedArgs().contains("--debug")) {
-        e.printStackTrace(err);
-      }
-      err.println(Messages.of(e));
-      err.flush();
-      return FAILED;
-    };
+    return (e, cli, parseResult) -> failed(e, cli.getErr(), parseResult.expandedArgs().contains("--debug"));
+  }
+
+  /** A failed operation: its one line (after the stack trace with --debug), exit code {@link #FAILED}. */
+  private static int failed(Exception e, PrintWriter err, boolean stackTrace) {
+    if (stackTrace) {
+      e.printStackTrace(err);
+    }
+    err.println(Messages.of(e));
+    err.flush();
+    return FAILED;
   }
 
   private static IParameterExceptionHandler usageFailure() {
