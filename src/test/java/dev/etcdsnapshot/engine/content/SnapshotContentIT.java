@@ -247,6 +247,30 @@ class SnapshotContentIT {
     }
   }
 
+  /**
+   * A revision rewritten to sort before all others (main revision 0), in the middle of the key bucket: the walk
+   * refuses the file naming the page where the order breaks, whether the key before it lies on the same leaf or on
+   * one the reader has since read past.
+   */
+  @Test
+  void keysOutOfOrderAreRefusedNamingThePage() throws Exception {
+    byte[] middle;
+    try (SnapshotContent content = SnapshotContent.open(snapshot)) {
+      List<byte[]> keys = new ArrayList<>();
+      content.forEachRevision(r -> keys.add(r.rawKey()));
+      middle = keys.get(keys.size() / 2);
+    }
+    Path bad = variant("out-of-order", b -> {
+      int copies = 0;
+      for (int at = indexOf(b, middle, 0); at >= 0; at = indexOf(b, middle, at + 1)) {
+        java.util.Arrays.fill(b, at, at + 8, (byte) 0);
+        copies++;
+      }
+      assertThat(copies).as("the revision's key is in the file").isPositive();
+    }, -1);
+    assertThat(refusal(bad)).matches("snapshot is corrupt: bucket 'key': its keys are out of order on page \\d+");
+  }
+
   private static int indexOf(byte[] haystack, byte[] needle, int from) {
     outer:
     for (int i = from; i + needle.length <= haystack.length; i++) {
